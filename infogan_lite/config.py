@@ -1,0 +1,92 @@
+"""One configuration for training, shared by `infogan_lite.train` and the command line.
+
+The defaults are the paper's MNIST recipe and its official code (section 7, Appendix C).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+from .codes import LatentSpec
+from .configs import architecture
+from .data import check_name
+
+
+@dataclass
+class TrainConfig:
+    """Everything a training run depends on. A chapter's config is a few overrides of this."""
+
+    dataset: str = "mnist"
+    data_root: str | None = None      # None: $INFOGAN_LITE_DATA, else ~/.cache/infogan_lite/data
+    arch: str = "mnist"               # a name in configs.ARCHITECTURES (Table 1 by default)
+    n_noise: int = 62
+    categorical: tuple[int, ...] = (10,)
+    continuous: int = 2
+    lambda_cat: float = 1.0           # paper section 6: lambda = 1 suffices for discrete codes
+    # lambda_cont = 1 as in the authors' MNIST code. With sigma fixed to 1 the continuous
+    # term is 0.5 (c - mu)^2 + const, at most 2 per code for c in [-1, 1]: already on the
+    # scale of the GAN loss, so the paper's advice to shrink lambda for continuous codes
+    # (whose learned-sigma log-likelihood is unbounded) is not needed here.
+    lambda_cont: float = 1.0
+    learn_sigma: bool = False         # the official MNIST code fixes sigma = 1
+    baseline: bool = False            # the paper's "GAN + Q" baseline: L_I trains Q's head only
+    lr_d: float = 2e-4                # D and Q
+    lr_g: float = 1e-3
+    beta1: float = 0.5
+    beta2: float = 0.999
+    batch_size: int = 128
+    steps: int = 5000
+    seed: int = 0
+    device: str = "auto"
+    amp: str = "auto"                 # 'auto', 'off', 'bf16', 'fp16' (see accel.amp_dtype)
+    compile: bool = False             # torch.compile the networks
+    threads: int = 0                  # CPU threads for torch; 0 keeps torch's default
+    out_dir: str = "runs/mnist"
+    log_every: int = 50
+    eval_every: int = 500             # 0: never; evaluation time is reported apart
+    checkpoint_every: int = 250
+
+    def __post_init__(self):
+        self.categorical = tuple(self.categorical)
+
+    @property
+    def spec(self) -> LatentSpec:
+        return LatentSpec(self.n_noise, self.categorical, self.continuous)
+
+    def validate(self) -> "TrainConfig":
+        """Raise a ValueError naming the first bad field and the values it accepts."""
+        self.dataset = check_name(self.dataset)
+        architecture(self.arch)
+        self.spec  # LatentSpec checks its own sizes
+        for name in ("lambda_cat", "lambda_cont"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+                raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
+        for name in ("lr_d", "lr_g"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+                raise ValueError(f"{name} must be a finite number > 0, got {v!r}")
+        for name in ("beta1", "beta2"):
+            if not 0 <= getattr(self, name) < 1:
+                raise ValueError(f"{name} must lie in [0, 1), got {getattr(self, name)!r}")
+        for name in ("batch_size", "steps", "log_every", "checkpoint_every"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise ValueError(f"{name} must be a whole number >= 1, got {getattr(self, name)!r}")
+        if not isinstance(self.eval_every, int) or self.eval_every < 0:
+            raise ValueError(f"eval_every must be a whole number >= 0, got {self.eval_every!r}")
+        if self.amp not in ("auto", "off", "bf16", "fp16"):
+            raise ValueError(f"amp must be one of 'auto', 'off', 'bf16', 'fp16', got {self.amp!r}")
+        return self
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["categorical"] = list(self.categorical)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainConfig":
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"unknown TrainConfig fields {sorted(unknown)}; known: {sorted(known)}")
+        return cls(**d)

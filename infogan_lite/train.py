@@ -1,0 +1,181 @@
+"""Training: one InfoGAN step, and the loop around it.
+
+The loop keeps the whole data set on the device as one tensor and draws batches by
+index; it reads losses back to the host only at logging points; it writes a
+checkpoint atomically every `checkpoint_every` steps and resumes from the last one.
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+
+import torch
+from tqdm.auto import tqdm
+
+from .accel import amp_dtype, autocast, select_device
+from .checkpoint import atomic_write, load_checkpoint, save_checkpoint
+from .config import TrainConfig
+from .configs import architecture
+from .data import load_dataset
+from .evaluate import evaluate_c1
+from .infogan import InfoGAN
+from .losses import d_loss, g_loss, info_lower_bound
+from .models import split_q
+
+LOSS_NAMES = ("L_D", "L_G", "L_I", "L_I_cont")
+
+
+# --- train step: start
+def train_step(model, opt_DQ, opt_G, x_real, gen, cfg, scaler=None, dtype=None, nets=None):
+    """One simultaneous update of D/Q and G on the InfoGAN objective (eq. 6).
+
+    D and Q (one optimiser, one shared trunk) minimise  -V(D, G) - lambda L_I;
+    G minimises the non-saturating  -log D(G(z, c)) - lambda L_I.
+    The information term therefore trains Q's head, D's shared trunk and G.
+    Returns the four losses as one detached tensor (no host synchronisation).
+    """
+    spec, (G, D) = model.spec, nets or (model.G, model.D)
+    z, c_cat, c_cont = spec.sample(x_real.shape[0], generator=gen)
+    with autocast(x_real.device, dtype):
+        x_fake = G(spec.assemble(z, c_cat, c_cont))
+        real_logits, _ = D(x_real)
+        fake_logits, q_raw = D(x_fake, detach_q=cfg.baseline)
+    q = split_q(q_raw, spec, cfg.learn_sigma)
+    L_I_cat, L_I_cont = info_lower_bound(q, c_cat, c_cont, spec.H_c,
+                                         spec.continuous * math.log(2))
+    info = cfg.lambda_cat * L_I_cat + cfg.lambda_cont * L_I_cont
+    loss_DQ = d_loss(real_logits.float(), fake_logits.float()) - info
+    loss_G = g_loss(fake_logits.float()) - info
+
+    opt_DQ.zero_grad(set_to_none=True)
+    opt_G.zero_grad(set_to_none=True)
+    scale = scaler.scale if scaler else (lambda loss: loss)
+    scale(loss_DQ).backward(inputs=list(model.D.parameters()), retain_graph=True)
+    scale(loss_G).backward(inputs=list(model.G.parameters()))
+    for opt in (opt_DQ, opt_G):
+        scaler.step(opt) if scaler else opt.step()
+    if scaler:
+        scaler.update()
+    return torch.stack([loss_DQ + info, loss_G + info, L_I_cat, L_I_cont]).detach()
+# --- train step: end
+
+
+def make_optimizers(model, cfg: TrainConfig):
+    """Adam for D with Q (lr_d) and for G (lr_g), beta1 = 0.5 as in the authors' code."""
+    kw = {"betas": (cfg.beta1, cfg.beta2), "foreach": True}
+    return (torch.optim.Adam(model.D.parameters(), lr=cfg.lr_d, **kw),
+            torch.optim.Adam(model.G.parameters(), lr=cfg.lr_g, **kw))
+
+
+def batch_indices(step: int, n: int, batch_size: int, seed: int) -> torch.Tensor:
+    """Indices of the step-th batch: epoch e is a fixed permutation drawn from (seed, e).
+
+    A pure function of the step, so a resumed run sees exactly the batches it would have.
+    """
+    per_epoch = n // batch_size
+    epoch, i = divmod(step, per_epoch)
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed * 1_000_003 + epoch))
+    return perm[i * batch_size:(i + 1) * batch_size]
+
+
+def _state(model, opt_DQ, opt_G, gen, cfg, step, history, evals, seconds):
+    return {"config": cfg.to_dict(), "step": step, "model": model.state_dict(),
+            "opt_DQ": opt_DQ.state_dict(), "opt_G": opt_G.state_dict(),
+            "gen": gen.get_state(), "history": json.dumps(history), "evals": json.dumps(evals),
+            "train_seconds": seconds}
+
+
+def _restore(path, model, opt_DQ, opt_G, gen, cfg):
+    state = load_checkpoint(path)
+    saved = TrainConfig.from_dict(state["config"])
+    for key in ("dataset", "arch", "n_noise", "categorical", "continuous", "learn_sigma",
+                "baseline", "seed", "batch_size", "lambda_cat", "lambda_cont", "lr_d", "lr_g"):
+        if getattr(saved, key) != getattr(cfg, key):
+            raise ValueError(
+                f"checkpoint {path} was written with {key}={getattr(saved, key)!r} but this run "
+                f"has {key}={getattr(cfg, key)!r}: use another out_dir, or the same setting")
+    model.load_state_dict(state["model"])
+    opt_DQ.load_state_dict(state["opt_DQ"])
+    opt_G.load_state_dict(state["opt_G"])
+    gen.set_state(state["gen"])
+    return (state["step"], json.loads(state["history"]), json.loads(state["evals"]),
+            state["train_seconds"])
+
+
+def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> tuple[InfoGAN, dict]:
+    """Train an InfoGAN from `cfg`; return the model and its record (history, evals, timing).
+
+    With resume=True, continue from `cfg.out_dir/checkpoint.pt` when it exists.
+    """
+    cfg.validate()
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    device, out = select_device(cfg.device), Path(cfg.out_dir)
+    torch.manual_seed(cfg.seed)
+    model = InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma).to(device)
+    opt_DQ, opt_G = make_optimizers(model, cfg)
+    gen = torch.Generator(device).manual_seed(cfg.seed)
+    step, history, evals, seconds = 0, [], [], 0.0
+    ckpt = out / "checkpoint.pt"
+    if resume and ckpt.exists():
+        step, history, evals, seconds = _restore(ckpt, model, opt_DQ, opt_G, gen, cfg)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(json.dumps(cfg.to_dict(), indent=1))
+
+    images = model.from_unit_range(load_dataset(cfg.dataset, True, cfg.data_root)[0]).to(device)
+    test_x, test_y = load_dataset(cfg.dataset, False, cfg.data_root) if cfg.eval_every else (None, None)
+    dtype = amp_dtype(cfg.amp, device)
+    scaler = torch.amp.GradScaler(device.type) if dtype == torch.float16 else None
+    nets = (torch.compile(model.G), torch.compile(model.D)) if cfg.compile else None
+
+    sums, count = torch.zeros(len(LOSS_NAMES), device=device), 0
+    finite = torch.ones((), dtype=torch.bool, device=device)  # every loss so far was finite
+    bar = tqdm(total=cfg.steps, initial=step, disable=not progress, desc=f"{cfg.dataset} seed {cfg.seed}")
+    model.train()
+    t0 = time.perf_counter()
+    while step < cfg.steps:
+        idx = batch_indices(step, len(images), cfg.batch_size, cfg.seed).to(device)
+        losses = train_step(model, opt_DQ, opt_G, images[idx], gen, cfg, scaler, dtype, nets)
+        sums += losses
+        finite &= torch.isfinite(losses).all()
+        step, count = step + 1, count + 1
+        bar.update(1)
+        if step % cfg.log_every == 0 or step == cfg.steps:
+            row = _log_row(step, sums / count, cfg, seconds + time.perf_counter() - t0)
+            history.append(row)
+            bar.set_postfix(L_I=f"{row['L_I']:.3f}", L_D=f"{row['L_D']:.3f}")
+            sums.zero_()
+            count = 0
+        if cfg.eval_every and (step % cfg.eval_every == 0 or step == cfg.steps):
+            seconds += time.perf_counter() - t0
+            t_eval = time.perf_counter()
+            m = evaluate_c1(model, test_x, test_y)
+            evals.append({"step": step, "train_seconds": round(seconds, 2),
+                          "eval_seconds": round(time.perf_counter() - t_eval, 2),
+                          **{k: m[k] for k in ("accuracy", "nmi", "ari", "usage")}})
+            t0 = time.perf_counter()
+        if step % cfg.checkpoint_every == 0 or step == cfg.steps:
+            if not finite:  # never overwrite the last good checkpoint with broken weights
+                _log_row(step, sums / max(count, 1) * float("nan"), cfg, 0.0)
+            now = seconds + time.perf_counter() - t0
+            save_checkpoint(ckpt, _state(model, opt_DQ, opt_G, gen, cfg, step, history, evals, now))
+    bar.close()
+    seconds += time.perf_counter() - t0
+    record = {"config": cfg.to_dict(), "steps": step, "train_seconds": round(seconds, 2),
+              "history": history, "evals": evals}
+    atomic_write(out / "record.json", lambda f: f.write(json.dumps(record, indent=1).encode()))
+    return model, record
+
+
+def _log_row(step: int, means: torch.Tensor, cfg: TrainConfig, seconds: float) -> dict:
+    """Read the mean losses since the last log (the only host sync) and refuse NaN."""
+    values = dict(zip(LOSS_NAMES, means.tolist()))
+    if not all(math.isfinite(v) for v in values.values()):
+        raise FloatingPointError(
+            f"non-finite loss at step {step} ({values}); the last checkpoint in {cfg.out_dir} "
+            f"predates it. Lower the learning rates or lambda, or use amp='off', and resume.")
+    H_c = cfg.spec.H_c
+    return {"step": step, "seconds": round(seconds, 2), **{k: round(v, 5) for k, v in values.items()},
+            "L_I_frac": round(values["L_I"] / H_c, 5) if H_c else None}
