@@ -70,16 +70,15 @@ def export_run(run_dir, name: str, dest=None) -> Path:
     shipped = _load(dest, name, files, cfg)
     test_x, test_y = load_dataset(cfg.dataset, False, cfg.data_root)
     metrics = evaluate_c1(shipped, test_x, test_y)
-    record = json.loads((Path(run_dir) / "record.json").read_text()) \
-        if (Path(run_dir) / "record.json").exists() else {}
+    history, evals = json.loads(state["history"]), json.loads(state["evals"])
     manifest = {
         "format": FORMAT, "name": name, "dataset": cfg.dataset, "seed": cfg.seed,
         "steps": state["step"], "train_seconds": round(state["train_seconds"], 1),
         "spec": cfg.spec.to_dict(), "arch": architecture(cfg.arch).to_dict(),
         "learn_sigma": cfg.learn_sigma, "config": cfg.to_dict(), "files": files,
         "metrics": {k: metrics[k] for k in ("accuracy", "nmi", "ari", "usage", "confusion")},
-        "final_L_I": record.get("history", [{}])[-1].get("L_I"),
-        "max_L_I": max((r["L_I"] for r in record.get("history", [])), default=None),
+        "max_L_I": max((r["L_I"] for r in history), default=None),
+        "history": history, "evals": evals,
         "torch": torch.__version__, "machine": platform.machine(),
     }
     atomic_write(dest / f"{name}.json", lambda f: f.write(json.dumps(manifest, indent=1).encode()))

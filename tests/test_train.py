@@ -1,0 +1,120 @@
+import dataclasses
+import json
+
+import pytest
+import torch
+
+from infogan_lite import TrainConfig, train
+from infogan_lite.checkpoint import CheckpointError, load_checkpoint
+from infogan_lite.train import batch_indices
+
+
+def _weights(model):
+    return {k: v.clone() for k, v in model.state_dict().items()}
+
+
+def test_a_resumed_run_reproduces_the_uninterrupted_one(tiny_config, tmp_path):
+    full_model, full = train(tiny_config, progress=False)
+    cut = dataclasses.replace(tiny_config, out_dir=str(tmp_path / "cut"), steps=4)
+    train(cut, progress=False)
+    resumed_model, resumed = train(dataclasses.replace(cut, steps=6), resume=True, progress=False)
+    strip = lambda h: [{k: v for k, v in r.items() if k != "seconds"} for r in h]
+    assert strip(resumed["history"]) == strip(full["history"])
+    a, b = _weights(full_model), _weights(resumed_model)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_training_writes_a_history_in_nats_and_as_a_fraction_of_H_c(tiny_config):
+    _, record = train(tiny_config, progress=False)
+    assert [r["step"] for r in record["history"]] == [2, 4, 6]
+    row = record["history"][-1]
+    assert {"L_D", "L_G", "L_I", "L_I_cont", "L_I_frac"} <= set(row)
+    assert row["L_I_frac"] == pytest.approx(row["L_I"] / 2.302585, abs=1e-4)
+    on_disk = json.loads((tiny_config.out_dir and
+                          __import__("pathlib").Path(tiny_config.out_dir) / "record.json").read_text())
+    assert on_disk["history"] == record["history"]
+
+
+def test_toy_training_learns_the_categorical_code(tmp_path):
+    """Not a smoke test: 150 steps on the toy bars must lift L_I and c1 well above chance."""
+    cfg = TrainConfig(dataset="toy", steps=150, batch_size=64, eval_every=150, log_every=50,
+                      checkpoint_every=150, device="cpu", out_dir=str(tmp_path), seed=0)
+    _, record = train(cfg, progress=False)
+    assert record["history"][-1]["L_I"] > 1.5            # nats, of ln 10 = 2.30
+    assert record["evals"][-1]["accuracy"] > 0.25         # chance is about 0.1 (0.38 seen)
+
+
+def test_checkpoints_are_written_atomically(tiny_config):
+    train(tiny_config, progress=False)
+    out = __import__("pathlib").Path(tiny_config.out_dir)
+    assert not list(out.glob("*.tmp")), "a temporary file was left behind"
+    assert load_checkpoint(out / "checkpoint.pt")["step"] == 6
+
+
+def test_a_corrupt_checkpoint_raises_a_clear_error(tiny_config):
+    train(tiny_config, progress=False)
+    path = __import__("pathlib").Path(tiny_config.out_dir) / "checkpoint.pt"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(CheckpointError, match="corrupt or truncated"):
+        train(dataclasses.replace(tiny_config, steps=8), resume=True, progress=False)
+
+
+@pytest.mark.parametrize("content, message", [(b"", "empty"), (b"not a checkpoint", "corrupt")])
+def test_empty_or_foreign_files_are_not_checkpoints(tmp_path, content, message):
+    path = tmp_path / "checkpoint.pt"
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError, match=message):
+        load_checkpoint(path)
+
+
+def test_a_checkpoint_of_another_configuration_is_refused(tiny_config):
+    train(tiny_config, progress=False)
+    other = dataclasses.replace(tiny_config, continuous=3, steps=8)
+    with pytest.raises(ValueError, match="continuous=2 but this run has continuous=3"):
+        train(other, resume=True, progress=False)
+
+
+def test_a_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(tiny_config, monkeypatch):
+    import infogan_lite.train as T
+
+    real_step, calls = T.train_step, {"n": 0}
+
+    def poisoned(*args, **kwargs):
+        calls["n"] += 1
+        losses = real_step(*args, **kwargs)
+        return losses * float("nan") if calls["n"] == 3 else losses
+
+    monkeypatch.setattr(T, "train_step", poisoned)
+    with pytest.raises(FloatingPointError, match="non-finite loss at step 4"):
+        train(tiny_config, progress=False)
+    path = __import__("pathlib").Path(tiny_config.out_dir) / "checkpoint.pt"
+    assert load_checkpoint(path)["step"] == 2
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("dataset", "cifar", "unknown dataset 'cifar'"),
+    ("lambda_cat", -1.0, "lambda_cat must be a finite number >= 0"),
+    ("lambda_cont", float("nan"), "lambda_cont must be a finite number >= 0"),
+    ("lr_d", 0.0, "lr_d must be a finite number > 0"),
+    ("lr_g", float("inf"), "lr_g must be a finite number > 0"),
+    ("batch_size", 0, "batch_size must be a whole number >= 1"),
+    ("categorical", (0,), "at least 2 categories"),
+    ("amp", "fp8", "amp must be one of"),
+    ("arch", "resnet", "unknown architecture 'resnet'"),
+])
+def test_bad_configs_are_rejected_before_any_work(tiny_config, field, value, message):
+    with pytest.raises(ValueError, match=message):
+        train(dataclasses.replace(tiny_config, **{field: value}), progress=False)
+
+
+def test_batches_are_a_pure_function_of_the_step():
+    a = batch_indices(7, 1000, 100, seed=1)
+    assert torch.equal(a, batch_indices(7, 1000, 100, seed=1))
+    epoch = torch.cat([batch_indices(s, 1000, 100, seed=1) for s in range(10)])
+    assert torch.equal(epoch.sort().values, torch.arange(1000))   # one epoch sees each image once
+    assert not torch.equal(batch_indices(10, 1000, 100, 1), batch_indices(0, 1000, 100, 1))
+
+
+def test_cpu_bf16_autocast_runs_a_step(tiny_config):
+    _, record = train(dataclasses.replace(tiny_config, amp="bf16", steps=2), progress=False)
+    assert all(map(lambda v: v == v, record["history"][-1].values()))
