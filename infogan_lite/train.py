@@ -29,36 +29,48 @@ LOSS_NAMES = ("L_D", "L_G", "L_I", "L_I_cont")
 
 # --- train step: start
 def train_step(model, opt_DQ, opt_G, x_real, gen, cfg, scaler=None, dtype=None, nets=None):
-    """One simultaneous update of D/Q and G on the InfoGAN objective (eq. 6).
+    """One InfoGAN update (eq. 6): first D and Q, then G, as in the authors' code.
 
     D and Q (one optimiser, one shared trunk) minimise  -V(D, G) - lambda L_I;
-    G minimises the non-saturating  -log D(G(z, c)) - lambda L_I.
+    then G, against the updated D and Q, minimises  -log D(G(z, c)) - lambda L_I.
     The information term therefore trains Q's head, D's shared trunk and G.
-    Returns the four losses as one detached tensor (no host synchronisation).
+    Returns (L_D, L_G, L_I, L_I_cont) as one detached tensor: no host synchronisation.
     """
     spec, (G, D) = model.spec, nets or (model.G, model.D)
     z, c_cat, c_cont = spec.sample(x_real.shape[0], generator=gen)
+    H_cont = spec.continuous * math.log(2)  # entropy of U(-1, 1) codes
+    scale = scaler.scale if scaler else (lambda loss: loss)
+
+    def info(q_raw):  # lambda-weighted L_I, and its two parts
+        L_I_cat, L_I_cont = info_lower_bound(split_q(q_raw, spec, cfg.learn_sigma),
+                                             c_cat, c_cont, spec.H_c, H_cont)
+        return cfg.lambda_cat * L_I_cat + cfg.lambda_cont * L_I_cont, L_I_cat, L_I_cont
+
+    # 1. D and Q: tell real from fake, and read c back from the fake images.
     with autocast(x_real.device, dtype):
         x_fake = G(spec.assemble(z, c_cat, c_cont))
         real_logits, _ = D(x_real)
-        fake_logits, q_raw = D(x_fake, detach_q=cfg.baseline)
-    q = split_q(q_raw, spec, cfg.learn_sigma)
-    L_I_cat, L_I_cont = info_lower_bound(q, c_cat, c_cont, spec.H_c,
-                                         spec.continuous * math.log(2))
-    info = cfg.lambda_cat * L_I_cat + cfg.lambda_cont * L_I_cont
-    loss_DQ = d_loss(real_logits.float(), fake_logits.float()) - info
-    loss_G = g_loss(fake_logits.float()) - info
-
+        fake_logits, q_raw = D(x_fake.detach(), detach_q=cfg.baseline)
+    lambda_L_I, L_I_cat, L_I_cont = info(q_raw)
+    L_D = d_loss(real_logits.float(), fake_logits.float())
     opt_DQ.zero_grad(set_to_none=True)
+    scale(L_D - lambda_L_I).backward()
+    _step(opt_DQ, scaler)
+
+    # 2. G: fool the updated D, and keep c readable for the updated Q.
+    with autocast(x_real.device, dtype):
+        fake_logits, q_raw = D(x_fake, detach_q=cfg.baseline)
+    L_G = g_loss(fake_logits.float())
     opt_G.zero_grad(set_to_none=True)
-    scale = scaler.scale if scaler else (lambda loss: loss)
-    scale(loss_DQ).backward(inputs=list(model.D.parameters()), retain_graph=True)
-    scale(loss_G).backward(inputs=list(model.G.parameters()))
-    for opt in (opt_DQ, opt_G):
-        scaler.step(opt) if scaler else opt.step()
+    scale(L_G - info(q_raw)[0]).backward(inputs=list(model.G.parameters()))
+    _step(opt_G, scaler)
     if scaler:
         scaler.update()
-    return torch.stack([loss_DQ + info, loss_G + info, L_I_cat, L_I_cont]).detach()
+    return torch.stack([L_D, L_G, L_I_cat, L_I_cont]).detach()
+
+
+def _step(opt, scaler):
+    scaler.step(opt) if scaler else opt.step()
 # --- train step: end
 
 
