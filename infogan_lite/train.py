@@ -170,7 +170,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> tupl
             t0 = time.perf_counter()
         if step % cfg.checkpoint_every == 0 or step == cfg.steps:
             if not finite:  # never overwrite the last good checkpoint with broken weights
-                _log_row(step, sums / max(count, 1) * float("nan"), cfg, 0.0)
+                _refuse_non_finite(step, "a loss since the last log", cfg)
             now = seconds + time.perf_counter() - t0
             save_checkpoint(ckpt, _state(model, opt_DQ, opt_G, gen, cfg, step, history, evals, now))
     bar.close()
@@ -185,9 +185,13 @@ def _log_row(step: int, means: torch.Tensor, cfg: TrainConfig, seconds: float) -
     """Read the mean losses since the last log (the only host sync) and refuse NaN."""
     values = dict(zip(LOSS_NAMES, means.tolist()))
     if not all(math.isfinite(v) for v in values.values()):
-        raise FloatingPointError(
-            f"non-finite loss at step {step} ({values}); the last checkpoint in {cfg.out_dir} "
-            f"predates it. Lower the learning rates or lambda, or use amp='off', and resume.")
+        _refuse_non_finite(step, values, cfg)
     H_c = cfg.spec.H_c
     return {"step": step, "seconds": round(seconds, 2), **{k: round(v, 5) for k, v in values.items()},
             "L_I_frac": round(values["L_I"] / H_c, 5) if H_c else None}
+
+
+def _refuse_non_finite(step: int, what, cfg: TrainConfig):
+    raise FloatingPointError(
+        f"non-finite loss at step {step} ({what}); the last checkpoint in {cfg.out_dir} "
+        f"predates it. Lower the learning rates or lambda, or use amp='off', and resume.")
