@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .evaluate import confusion
+
 
 @torch.no_grad()
 def traversal(model, code: str, index: int, values, n_rows: int, seed: int = 0) -> torch.Tensor:
@@ -70,6 +72,5 @@ def change_rates(labels: torch.Tensor) -> tuple[float, float]:
 
 def joint_table(a: torch.Tensor, b: torch.Tensor, n_a: int, n_b: int) -> np.ndarray:
     """The empirical joint distribution P[a, b] of two label arrays (for mutual_information)."""
-    table = np.zeros((n_a, n_b))
-    np.add.at(table, (a.cpu().numpy().ravel(), b.cpu().numpy().ravel()), 1)
-    return table / table.sum()
+    counts = confusion(a.cpu().numpy().ravel(), b.cpu().numpy().ravel(), n_a, n_b)
+    return counts / counts.sum()

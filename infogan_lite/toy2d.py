@@ -51,6 +51,11 @@ class Ring:
     def nearest_mode(self, x: torch.Tensor) -> torch.Tensor:
         """Index [n] of the mode centre nearest to each point of x [n, 2]."""
         return torch.cdist(x.float(), self.means()).argmin(dim=1)
+
+    def modes_covered(self, x: torch.Tensor) -> int:
+        """How many modes receive at least half their fair share 1/K of the points x [n, 2]."""
+        share = torch.bincount(self.nearest_mode(x), minlength=self.K) / len(x)
+        return int((share >= 0.5 / self.K).sum())
 # --- ring: end
 
 
@@ -181,6 +186,6 @@ def evaluate_toy(model: ToyInfoGAN, ring: Ring = Ring(), n: int = 4000, seed: in
     dist = torch.cdist(x, ring.means()).min(dim=1).values
     return {"L_I_cat": float(L_I_cat), "H_c": model.spec.H_c, "accuracy": m["accuracy"],
             "purity": (counts.max(dim=1).values / counts.sum(dim=1).clamp(min=1)).tolist(),
-            "modes_covered": int((counts.sum(dim=0) >= 0.5 * n / ring.K).sum()),
+            "modes_covered": ring.modes_covered(x),
             "near_mode": float((dist < 4 * ring.std).float().mean()), "counts": counts}
 # --- toy evaluation: end
