@@ -2,6 +2,8 @@
 
     python3 dev.py book   # virtual environment in .venv, then the book in _build/html
     python3 dev.py test   # the same environment, the book, then pytest and nbval
+    python3 dev.py pdf    # the book as one PDF in _build/latex (needs Debian's TeX)
+    python3 dev.py links  # check the external links (skipped without a network)
 
 Only the standard library is used here, so a fresh Python 3.10+ with pip suffices.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -52,8 +55,34 @@ def test() -> None:
     run(PYTHON, "-m", "pytest", "tests", *nbval, INFOGAN_LITE_SMOKE="1")
 
 
+# Debian's TeX for the PDF edition; `dev.py pdf` installs nothing itself.
+TEX_TOOLS = {"latexmk": "latexmk", "xelatex": "texlive-xetex", "xindy": "xindy"}
+TEX_PACKAGES = ["latexmk", "texlive-latex-recommended", "texlive-latex-extra",
+                "texlive-fonts-recommended", "texlive-xetex", "texlive-plain-generic",
+                "fonts-freefont-otf", "tex-gyre", "xindy"]
+
+
+def pdf() -> None:
+    """The whole book as one PDF, from the same sources, via LaTeX (xelatex) into _build/latex."""
+    missing = [tool for tool in TEX_TOOLS if shutil.which(tool) is None]
+    if missing:
+        needs = ", ".join(f"{tool} (package {TEX_TOOLS[tool]})" for tool in missing)
+        sys.exit(f"dev.py pdf needs {needs}, not found on PATH. On Debian or Ubuntu install "
+                 f"TeX with: sudo apt-get install --no-install-recommends {' '.join(TEX_PACKAGES)}")
+    setup()
+    run(BIN / "jupyter-book", "build", ".", "--builder", "pdflatex", "--warningiserror", "--nitpick",
+        "--keep-going")
+    for out in sorted((ROOT / "_build" / "latex").glob("*.pdf")):
+        print(f"PDF: {out.relative_to(ROOT)}")
+
+
+def links() -> None:
+    """Check the book's external links (tools/linkcheck.py); offline it says so and passes."""
+    run(sys.executable, ROOT / "tools" / "linkcheck.py")
+
+
 if __name__ == "__main__":
-    tasks = {"book": book, "test": test, "setup": setup}
+    tasks = {"book": book, "test": test, "setup": setup, "pdf": pdf, "links": links}
     if len(sys.argv) != 2 or sys.argv[1] not in tasks:
         sys.exit(f"usage: python3 dev.py {{{'|'.join(tasks)}}}")
     try:

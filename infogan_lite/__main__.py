@@ -1,4 +1,4 @@
-"""Command line: python -m infogan_lite {train, evaluate, export, bench} --help."""
+"""Command line: python -m infogan_lite {train, evaluate, report, export, bench, versions} --help."""
 from __future__ import annotations
 
 import argparse
@@ -23,6 +23,29 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
             parser.add_argument(flag, type=kind, default=default)
 
 
+def _add_bench_args(p: argparse.ArgumentParser) -> None:
+    """The bench subcommand's flags: BenchConfig's fields, with its defaults."""
+    from .bench import BenchConfig
+    d = BenchConfig()
+    p.add_argument("--steps", type=int, default=d.steps, help="steps per variant per round")
+    p.add_argument("--repeats", type=int, default=d.repeats, help="interleaved rounds")
+    p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument("--device", default=d.device)
+    p.add_argument("--amp", default=d.amp, choices=["auto", "off", "bf16", "fp16"])
+    p.add_argument("--compile", action=argparse.BooleanOptionalAction, default=d.compile)
+    p.add_argument("--threads", type=int, default=d.threads, help="torch CPU threads (0: default)")
+    p.add_argument("--data", default=d.data, choices=["real", "synthetic"],
+                   help="real MNIST (and torchvision's loader for the naive loop), or random images")
+    p.add_argument("--data-root", default=None)
+    p.add_argument("--memory", action=argparse.BooleanOptionalAction, default=d.memory,
+                   help="peak memory of each variant in a fresh process (slower)")
+    p.add_argument("--clock", default=d.clock, choices=["auto", "wall", "cpu"])
+    p.add_argument("--variants", nargs="+", default=list(d.variants),
+                   help="naive, loop, compute, gan")
+    p.add_argument("--ablate", action="store_true",
+                   help="instead: the loop with each fast-path option switched alone")
+
+
 def _config(args) -> TrainConfig:
     names = {f.name for f in dataclasses.fields(TrainConfig)}
     return TrainConfig(**{k: v for k, v in vars(args).items() if k in names})
@@ -41,19 +64,26 @@ def main(argv=None) -> int:
     p.add_argument("source", help="a pretrained name (mnist) or a run folder with checkpoint.pt")
     p.add_argument("--data-root", default=None)
 
+    p = sub.add_parser("report", help="a run's c1 metrics, code effects and traversal grids, to files")
+    p.add_argument("run_dir", help="a run folder with checkpoint.pt (and record.json)")
+    p.add_argument("--out", required=True, help="folder for report.json and c1.png, c2.png, ...")
+    p.add_argument("--data-root", default=None)
+    p.add_argument("--n-noise", type=int, default=200, help="noise vectors for the code effects")
+
     p = sub.add_parser("export", help="write a run's weights as half-precision safetensors + manifest")
     p.add_argument("run_dir")
     p.add_argument("--name", required=True, help="pretrained name, e.g. mnist")
     p.add_argument("--dest", default=None, help="folder (default: the package's pretrained/)")
 
-    p = sub.add_parser("bench", help="time training steps side by side")
-    p.add_argument("--steps", type=int, default=20)
-    p.add_argument("--batch-size", type=int, default=128)
+    p = sub.add_parser("bench", help="time training loops side by side (chapter 6)")
+    _add_bench_args(p)
+
+    sub.add_parser("versions", help="versions of Python, the libraries and the device, as JSON")
 
     args = parser.parse_args(argv)
     try:
         return _run(args)
-    except (ValueError, FileNotFoundError, RuntimeError) as err:
+    except (ValueError, OSError, RuntimeError, FloatingPointError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 
@@ -68,12 +98,24 @@ def _run(args) -> int:
     elif args.command == "evaluate":
         from .pretrained import evaluate_source
         print(json.dumps(evaluate_source(args.source, args.data_root), indent=1))
+    elif args.command == "report":
+        from .report import report_run
+        r = report_run(args.run_dir, args.out, args.data_root, args.n_noise)
+        print(json.dumps({"step": r["step"], "c1": r["c1"] and {k: r["c1"][k] for k in
+                          ("accuracy", "nmi", "ari")},
+                          "codes": {c: {t: round(v["mean"], 3) for t, v in d.items()}
+                                    for c, d in r["codes"].items()}}, indent=1))
     elif args.command == "export":
         from .pretrained import export_run
         print(export_run(args.run_dir, args.name, args.dest))
     elif args.command == "bench":
-        from .bench import run_bench
-        run_bench(steps=args.steps, batch_size=args.batch_size)
+        from .bench import BenchConfig, ablate, run
+        cfg = BenchConfig(**{k: tuple(v) if k == "variants" else v
+                             for k, v in vars(args).items() if k not in ("command", "ablate")})
+        (ablate if args.ablate else run)(cfg)
+    elif args.command == "versions":
+        from .versions import versions
+        print(json.dumps(versions(), indent=1))
     return 0
 
 

@@ -41,7 +41,8 @@ class LatentSpec:
         for k in self.categorical:
             if not isinstance(k, int) or k < 2:
                 raise ValueError(
-                    f"every categorical code needs at least 2 categories, got {self.categorical!r}"
+                    f"every categorical code needs a whole number of at least 2 categories, "
+                    f"got {self.categorical!r}"
                 )
         if self.dim == 0:
             raise ValueError("LatentSpec is empty: give the generator some noise or codes")
@@ -110,6 +111,11 @@ class LatentSpec:
             raise ValueError(
                 f"noise must be a float tensor of shape [{n}, {self.n_noise}], "
                 f"got {list(getattr(z, 'shape', [])) or type(z).__name__}"
+            )
+        if z is not None and not (z.is_floating_point() and torch.isfinite(z).all()):
+            raise ValueError(
+                f"noise must hold finite floats (z ~ U(-1, 1)), got "
+                f"{'NaN or infinite values' if z.is_floating_point() else z.dtype}"
             )
 
     def assemble(self, z: torch.Tensor, c_cat: torch.Tensor, c_cont: torch.Tensor) -> torch.Tensor:

@@ -10,13 +10,14 @@ Where the files come from, first match wins:
 """
 from __future__ import annotations
 
+import difflib
 import math
 import os
 from pathlib import Path
 
 import torch
 
-DATASETS = ("mnist", "fashion-mnist", "toy")
+DATASETS = ("mnist", "fashion-mnist", "toy", "shapes", "svhn", "celeba", "faces3d", "chairs")
 ENV_VAR = "INFOGAN_LITE_DATA"
 
 
@@ -35,15 +36,27 @@ def check_name(name: str) -> str:
     if key == "fashionmnist":
         key = "fashion-mnist"
     if key not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}")
+        close = difflib.get_close_matches(key, DATASETS, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ValueError(f"unknown dataset {name!r}: {hint}choose one of {', '.join(DATASETS)}")
     return key
 
 
 def load_dataset(name: str, train: bool = True, root=None) -> tuple[torch.Tensor, torch.Tensor]:
-    """Return (images [N, 1, 28, 28] float32 in [0, 1], labels [N] int64)."""
+    """Return (images [N, C, H, W] float32 in [0, 1], labels [N] int64).
+
+    28x28x1 for mnist, fashion-mnist, toy and shapes (synthetic.py); the paper's other
+    sets (svhn, celeba, faces3d, chairs) come at their tables' sizes (paper_data.py).
+    """
     key = check_name(name)
     if key == "toy":
         return toy_dataset(6000 if train else 1000, seed=0 if train else 1)
+    if key == "shapes":
+        from .synthetic import shapes_dataset
+        return shapes_dataset(train)
+    if key in ("svhn", "celeba", "faces3d", "chairs"):
+        from .paper_data import load_paper_dataset
+        return load_paper_dataset(key, train, data_root(root))
     return _torchvision(key, train, data_root(root))
 
 

@@ -45,6 +45,8 @@ class InfoGAN(nn.Module):
         noise: [n, spec.n_noise], or None to draw z ~ U(-1, 1) reproducibly from `seed`.
         """
         self.spec.check_codes(cat, cont, noise)
+        if seed is not None and (isinstance(seed, bool) or not hasattr(seed, "__index__")):
+            raise ValueError(f"seed must be a whole number or None, got {seed!r}")
         n, device = cat.shape[0], self.device
         if noise is None:
             g = torch.Generator().manual_seed(0 if seed is None else int(seed))
@@ -56,11 +58,22 @@ class InfoGAN(nn.Module):
     def infer(self, x: torch.Tensor) -> tuple[list[torch.Tensor], torch.Tensor]:
         """Q's reading of images x in [0, 1]: (categorical logits per code, continuous means)."""
         expected = (self.arch.channels, self.arch.image_size, self.arch.image_size)
-        if not isinstance(x, torch.Tensor) or x.dim() != 4 or tuple(x.shape[1:]) != expected:
+        if not isinstance(x, torch.Tensor):
+            raise ValueError(f"infer takes a torch.Tensor of images [n, {', '.join(map(str, expected))}]"
+                             f", got {type(x).__name__} (convert it with torch.as_tensor)")
+        if x.dim() != 4 or tuple(x.shape[1:]) != expected:
+            hint = " (one image? add a batch dimension: x[None])" if getattr(x, "ndim", 0) == 3 else ""
             raise ValueError(f"infer takes images of shape [n, {', '.join(map(str, expected))}], "
-                             f"got {list(getattr(x, 'shape', [])) or type(x).__name__}")
+                             f"got {list(getattr(x, 'shape', [])) or type(x).__name__}{hint}")
         if not x.is_floating_point():
-            raise ValueError(f"infer takes float images in [0, 1], got dtype {x.dtype}")
+            raise ValueError(f"infer takes float images in [0, 1], got dtype {x.dtype}"
+                             f"{' (divide by 255)' if x.dtype == torch.uint8 else ''}")
+        if x.numel() and not torch.isfinite(x).all():
+            raise ValueError("infer takes images in [0, 1], got NaN or infinite pixel values")
+        if x.numel() and (x.min() < 0 or x.max() > 1):
+            fix = "divide 0..255 images by 255" if x.max() > 1 else "map [-1, 1] images by (x + 1) / 2"
+            raise ValueError(f"infer takes images in [0, 1], got values in [{float(x.min()):.3g}, "
+                             f"{float(x.max()):.3g}]: {fix}")
         _, q_raw = self.D(self.from_unit_range(x.to(self.device, torch.float32)))
         q = split_q(q_raw.float(), self.spec, self.learn_sigma)
         return q.cat_logits, q.cont_mean

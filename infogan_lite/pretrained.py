@@ -14,7 +14,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from .checkpoint import CheckpointError, atomic_write, load_checkpoint
+from .checkpoint import CheckpointError, atomic_write, load_checkpoint, load_model_state
 from .codes import LatentSpec
 from .config import TrainConfig
 from .configs import architecture
@@ -42,10 +42,11 @@ def sha256(path: Path) -> str:
 def model_from_checkpoint(path) -> tuple[InfoGAN, TrainConfig, dict]:
     """Rebuild the model of a training checkpoint (a run folder or its checkpoint.pt)."""
     path = Path(path)
-    state = load_checkpoint(path / "checkpoint.pt" if path.is_dir() else path)
+    path = path / "checkpoint.pt" if path.is_dir() else path
+    state = load_checkpoint(path)
     cfg = TrainConfig.from_dict(state["config"])
     model = InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma)
-    model.load_state_dict(state["model"])
+    load_model_state(model, state["model"], path)
     return model.eval(), cfg, state
 
 
@@ -99,6 +100,10 @@ def load_pretrained(name: str = "mnist", device="cpu", root=None) -> InfoGAN:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise CheckpointError(f"{manifest_path} is not an infogan_lite manifest "
                               f"(expected format {FORMAT!r})")
+    missing = [k for k in ("config", "files", "spec", "arch") if k not in manifest]
+    if missing:
+        raise CheckpointError(f"manifest {manifest_path} lacks {missing}: restore it from the "
+                              f"repository, or export the run again (python -m infogan_lite export)")
     cfg = TrainConfig.from_dict(manifest["config"])
     model = _load(root, name, manifest["files"], cfg, manifest)
     return model.to(device)
@@ -116,6 +121,9 @@ def _load(root: Path, name: str, files: dict, cfg: TrainConfig, manifest: dict |
             raise CheckpointError(f"manifest for {name!r} does not list {fname}")
         if not path.exists():
             raise CheckpointError(f"weights file {path} is missing; restore it from the repository")
+        if path.stat().st_size == 0:
+            raise CheckpointError(f"weights file {path} is empty (0 bytes); restore it from the "
+                                  f"repository (git checkout -- {fname})")
         if sha256(path) != files[fname]:
             raise CheckpointError(
                 f"checksum of {path} does not match its manifest: the file is corrupt or was "
@@ -138,7 +146,12 @@ def _load_strict(net: torch.nn.Module, tensors: dict, path: Path, spec: LatentSp
         raise CheckpointError(
             f"{path} does not fit a model with {spec} (missing {missing[:3]}, unexpected "
             f"{extra[:3]}, shape mismatches {shapes[:3]}): it was written for another "
-            f"LatentSpec or architecture")
+            f"LatentSpec or architecture than its manifest says; restore both from the repository, "
+            f"or export the run again")
+    bad = [k for k, v in tensors.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad:
+        raise CheckpointError(f"{path} holds NaN or infinite values in {bad[:3]}: the run it came "
+                              f"from diverged; export an earlier checkpoint")
     net.load_state_dict({k: v.to(own[k].dtype) for k, v in tensors.items()})
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import math
 import time
+import warnings
 from pathlib import Path
 
 import torch
 from tqdm.auto import tqdm
 
-from .accel import amp_dtype, autocast, select_device
-from .checkpoint import atomic_write, load_checkpoint, save_checkpoint
+from .accel import adam_kwargs, amp_dtype, autocast, compile_nets, grad_scaler, select_device
+from .checkpoint import (CheckpointError, atomic_write, folder_lock, load_checkpoint,
+                         load_model_state, save_checkpoint)
 from .config import TrainConfig
 from .configs import architecture
 from .data import load_dataset
@@ -76,7 +78,7 @@ def _step(opt, scaler):
 
 def make_optimizers(model, cfg: TrainConfig):
     """Adam for D with Q (lr_d) and for G (lr_g), beta1 = 0.5 as in the authors' code."""
-    kw = {"betas": (cfg.beta1, cfg.beta2), "foreach": True}
+    kw = {"betas": (cfg.beta1, cfg.beta2), **adam_kwargs(next(model.parameters()).device)}
     return (torch.optim.Adam(model.D.parameters(), lr=cfg.lr_d, **kw),
             torch.optim.Adam(model.G.parameters(), lr=cfg.lr_g, **kw))
 
@@ -92,36 +94,60 @@ def batch_indices(step: int, n: int, batch_size: int, seed: int) -> torch.Tensor
     return perm[i * batch_size:(i + 1) * batch_size]
 
 
-def _state(model, opt_DQ, opt_G, gen, cfg, step, history, evals, seconds):
+def _state(model, opt_DQ, opt_G, gen, cfg, step, history, evals, seconds, partial):
+    """Everything a resumed run needs to continue bit for bit, including the loss sums
+    accumulated since the last history row (`partial`: sums, count)."""
     return {"config": cfg.to_dict(), "step": step, "model": model.state_dict(),
             "opt_DQ": opt_DQ.state_dict(), "opt_G": opt_G.state_dict(),
             "gen": gen.get_state(), "history": json.dumps(history), "evals": json.dumps(evals),
-            "train_seconds": seconds}
+            "train_seconds": seconds, "sums": partial[0], "count": partial[1]}
+
+
+# Settings that shape the model or the batches; learning rates and lambdas may change on resume.
+MUST_MATCH = ("dataset", "arch", "n_noise", "categorical", "continuous", "learn_sigma",
+              "baseline", "seed", "batch_size")
 
 
 def _restore(path, model, opt_DQ, opt_G, gen, cfg):
+    """Load a checkpoint into the fresh model, optimisers and generator of a run it fits."""
     state = load_checkpoint(path)
     saved = TrainConfig.from_dict(state["config"])
-    for key in ("dataset", "arch", "n_noise", "categorical", "continuous", "learn_sigma",
-                "baseline", "seed", "batch_size", "lambda_cat", "lambda_cont", "lr_d", "lr_g"):
+    for key in MUST_MATCH:
         if getattr(saved, key) != getattr(cfg, key):
             raise ValueError(
                 f"checkpoint {path} was written with {key}={getattr(saved, key)!r} but this run "
                 f"has {key}={getattr(cfg, key)!r}: use another out_dir, or the same setting")
-    model.load_state_dict(state["model"])
-    opt_DQ.load_state_dict(state["opt_DQ"])
-    opt_G.load_state_dict(state["opt_G"])
-    gen.set_state(state["gen"])
-    return (state["step"], json.loads(state["history"]), json.loads(state["evals"]),
-            state["train_seconds"])
+    load_model_state(model, state["model"], path)  # checks every name and shape first
+    try:
+        opt_DQ.load_state_dict(state["opt_DQ"])
+        opt_G.load_state_dict(state["opt_G"])
+        gen.set_state(state["gen"])
+        restored = (int(state["step"]), json.loads(state["history"]), json.loads(state["evals"]),
+                    float(state["train_seconds"]))
+    except (KeyError, TypeError, ValueError, RuntimeError) as err:
+        raise CheckpointError(f"checkpoint {path} is incomplete or from another version "
+                              f"({type(err).__name__}: {err}): use another out_dir") from err
+    for opt, lr, key in ((opt_DQ, cfg.lr_d, "lr_d"), (opt_G, cfg.lr_g, "lr_g")):
+        if getattr(saved, key) != lr:  # e.g. lowered after a non-finite loss
+            warnings.warn(f"resuming {path} with {key}={lr} (it was {getattr(saved, key)})")
+        for group in opt.param_groups:
+            group.update(lr=lr, betas=(cfg.beta1, cfg.beta2))
+    partial = (state["sums"], int(state["count"])) if "sums" in state else None
+    return (*restored, partial)
 
 
 def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> tuple[InfoGAN, dict]:
     """Train an InfoGAN from `cfg`; return the model and its record (history, evals, timing).
 
     With resume=True, continue from `cfg.out_dir/checkpoint.pt` when it exists.
+    Only one process at a time trains in an out_dir (see checkpoint.folder_lock).
     """
     cfg.validate()
+    with folder_lock(cfg.out_dir):
+        return _train(cfg, resume, progress)
+
+
+def _train(cfg: TrainConfig, resume: bool, progress: bool) -> tuple[InfoGAN, dict]:
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     device, out = select_device(cfg.device), Path(cfg.out_dir)
@@ -129,20 +155,24 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> tupl
     model = InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma).to(device)
     opt_DQ, opt_G = make_optimizers(model, cfg)
     gen = torch.Generator(device).manual_seed(cfg.seed)
-    step, history, evals, seconds = 0, [], [], 0.0
+    step, history, evals, seconds, partial = 0, [], [], 0.0, None
     ckpt = out / "checkpoint.pt"
     if resume and ckpt.exists():
-        step, history, evals, seconds = _restore(ckpt, model, opt_DQ, opt_G, gen, cfg)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(json.dumps(cfg.to_dict(), indent=1))
+        step, history, evals, seconds, partial = _restore(ckpt, model, opt_DQ, opt_G, gen, cfg)
+    # written first, so that an unwritable out_dir or a full disk stops the run before any work
+    atomic_write(out / "config.json", lambda f: f.write(json.dumps(cfg.to_dict(), indent=1).encode()))
 
     images = model.from_unit_range(load_dataset(cfg.dataset, True, cfg.data_root)[0]).to(device)
+    if cfg.batch_size > len(images):
+        raise ValueError(f"batch_size {cfg.batch_size} is larger than the {len(images)} training "
+                         f"images of {cfg.dataset}: use a smaller batch_size")
     test_x, test_y = load_dataset(cfg.dataset, False, cfg.data_root) if cfg.eval_every else (None, None)
     dtype = amp_dtype(cfg.amp, device)
-    scaler = torch.amp.GradScaler(device.type) if dtype == torch.float16 else None
-    nets = (torch.compile(model.G), torch.compile(model.D)) if cfg.compile else None
+    scaler, nets = grad_scaler(device, dtype), compile_nets(model, cfg.compile)
 
     sums, count = torch.zeros(len(LOSS_NAMES), device=device), 0
+    if partial:  # losses summed since the last history row, as the checkpoint left them
+        sums, count = partial[0].to(device), partial[1]
     finite = torch.ones((), dtype=torch.bool, device=device)  # every loss so far was finite
     bar = tqdm(total=cfg.steps, initial=step, disable=not progress, desc=f"{cfg.dataset} seed {cfg.seed}")
     model.train()
@@ -172,7 +202,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> tupl
             if not finite:  # never overwrite the last good checkpoint with broken weights
                 _refuse_non_finite(step, "a loss since the last log", cfg)
             now = seconds + time.perf_counter() - t0
-            save_checkpoint(ckpt, _state(model, opt_DQ, opt_G, gen, cfg, step, history, evals, now))
+            save_checkpoint(ckpt, _state(model, opt_DQ, opt_G, gen, cfg, step, history, evals, now,
+                                          (sums, count)))
     bar.close()
     seconds += time.perf_counter() - t0
     record = {"config": cfg.to_dict(), "steps": step, "train_seconds": round(seconds, 2),
@@ -192,6 +223,12 @@ def _log_row(step: int, means: torch.Tensor, cfg: TrainConfig, seconds: float) -
 
 
 def _refuse_non_finite(step: int, what, cfg: TrainConfig):
+    """Stop: the checkpoint on disk predates the non-finite loss, and is kept as it is."""
+    ckpt = Path(cfg.out_dir) / "checkpoint.pt"
+    try:
+        kept = f"the last good checkpoint (step {load_checkpoint(ckpt)['step']}) is kept in {ckpt}"
+    except CheckpointError:
+        kept = f"no checkpoint was written before it in {cfg.out_dir}"
     raise FloatingPointError(
-        f"non-finite loss at step {step} ({what}); the last checkpoint in {cfg.out_dir} "
-        f"predates it. Lower the learning rates or lambda, or use amp='off', and resume.")
+        f"non-finite loss at step {step} ({what}): training stopped; {kept}. Lower lr_d and lr_g "
+        f"or the lambdas (or use amp='off'), and train again with resume=True (--resume).")

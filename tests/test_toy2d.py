@@ -14,12 +14,7 @@ from infogan_lite.train import make_optimizers, train_step
 SPEC = LatentSpec(n_noise=2, categorical=(8,), continuous=0)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_ring_means_lie_on_the_circle_and_samples_sit_near_their_mode():

@@ -1,0 +1,106 @@
+"""The results of training runs, written to files that a chapter reads (chapter 7).
+
+A run folder holds `checkpoint.pt` and `record.json` (see `train`). `report_run` turns one
+into `report.json` (c1 as a classifier with its confusion matrix, what c2 and c3 control,
+the run's training record) and traversal grids as PNG, so that the book's figures and
+tables come from files a reader can regenerate with one command:
+
+    python -m infogan_lite report runs/mnist-seed1 --out infogan_lite/results/mnist/main/seed1
+
+`li_curves` and `spread` summarise several such reports (Figure 1, the seed tables).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .checkpoint import atomic_write
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"  # shipped with the package
+
+
+@torch.no_grad()
+def traversal_grids(model, n_rows: int = 8, seed: int = 0) -> dict[str, torch.Tensor]:
+    """Figure 2's grids: c1 over its categories (columns) and each continuous code over
+    [-2, 2] (columns; the training range is [-1, 1]); rows are fixed noise draws."""
+    from .entanglement import traversal
+
+    spec = model.spec
+    grids = {"c1": traversal(model, "cat", 0, torch.arange(spec.categorical[0]), n_rows, seed)}
+    for j in range(spec.continuous):
+        name = f"c{len(spec.categorical) + j + 1}"
+        grids[name] = traversal(model, "cont", j, torch.linspace(-2, 2, 9), n_rows, seed)
+    return grids
+
+
+def save_grid(grid: torch.Tensor, path: Path) -> None:
+    """A traversal grid [R, K, C, H, W] as one PNG (rows = noise draws), written atomically."""
+    from torchvision.utils import save_image
+
+    flat = grid.reshape(-1, *grid.shape[2:])
+    atomic_write(path, lambda f: save_image(flat, f, nrow=grid.shape[1], padding=2,
+                                            pad_value=1.0, format="png"))
+
+
+def report_run(run_dir, out_dir, data_root=None, n_noise: int = 200) -> dict:
+    """Evaluate a finished (or interrupted) run and write report.json + grids into out_dir."""
+    from .data import load_dataset
+    from .evaluate import evaluate_c1
+    from .pretrained import model_from_checkpoint
+    from .shape import code_effects
+
+    run_dir, out_dir = Path(run_dir), Path(out_dir)
+    model, cfg, state = model_from_checkpoint(run_dir)
+    record_path = run_dir / "record.json"
+    record = json.loads(record_path.read_text()) if record_path.exists() else {}
+    x, y = load_dataset(cfg.dataset, False, data_root)
+    report = {"config": cfg.to_dict(), "step": int(state["step"]),
+              "train_seconds": record.get("train_seconds"), "adam": adam_kernel(state),
+              "history": record.get("history", []), "evals": record.get("evals", []),
+              "c1": evaluate_c1(model, x, y) if cfg.categorical else None,
+              "codes": code_effects(model, n_noise=n_noise) if cfg.continuous else {}}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, grid in traversal_grids(model).items():
+        save_grid(grid, out_dir / f"{name}.png")
+    atomic_write(out_dir / "report.json", lambda f: f.write(json.dumps(report).encode()))
+    return report
+
+
+def adam_kernel(state: dict) -> str:
+    """Which Adam implementation a checkpoint's optimiser used: 'fused', 'foreach' or 'loop'.
+    They round differently, so the same seed gives a different run (chapter 7 shows how much)."""
+    group = state["opt_G"]["param_groups"][0]
+    return "fused" if group.get("fused") else "foreach" if group.get("foreach") else "loop"
+
+
+def load_reports(folder) -> dict[str, dict]:
+    """Every `*/report.json` under folder, keyed by its sub-folder's name, sorted."""
+    paths = sorted(Path(folder).glob("*/report.json"))
+    if not paths:
+        raise FileNotFoundError(f"no */report.json under {folder}; write them with "
+                                f"`python -m infogan_lite report RUN_DIR --out {folder}/NAME`")
+    return {p.parent.name: json.loads(p.read_text()) for p in paths}
+
+
+def li_curves(reports, key: str = "L_I_frac", window: int = 5) -> dict:
+    """Steps and the across-run mean and standard deviation of a logged quantity (default:
+    L_I / H(c), the fraction of the code's entropy that Q recovers), each run first smoothed
+    by a trailing moving average over `window` log points (the first window - 1 points are
+    dropped, not padded). Runs are cut to the shortest."""
+    series = [np.array([row[key] for row in r["history"]]) for r in reports]
+    n = min(len(s) for s in series)
+    kernel = np.ones(window) / window
+    smooth = np.stack([np.convolve(s[:n], kernel, mode="valid") for s in series])  # trailing
+    steps = np.array([row["step"] for row in reports[0]["history"][:n]])[window - 1:]
+    return {"steps": steps, "mean": smooth.mean(0), "sd": smooth.std(0, ddof=1 if len(series) > 1 else 0),
+            "runs": smooth}
+
+
+def spread(values) -> dict:
+    """mean, sample standard deviation, min and max of a list of numbers."""
+    v = np.asarray(values, dtype=float)
+    return {"n": len(v), "mean": float(v.mean()), "sd": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
+            "min": float(v.min()), "max": float(v.max())}

@@ -1,0 +1,62 @@
+"""Time to accuracy: how long a run took to reach a matched accuracy of c1 (chapter 6).
+
+Reads the `record.json` files that `train` writes, or the `report.json` files that
+`python -m infogan_lite report` makes of them (the package ships those of the MNIST runs
+in `infogan_lite/results/mnist/`). Their `train_seconds` exclude the
+evaluations (timed apart as `eval_seconds`), and accuracy is measured every
+`eval_every` steps, so the step found is the first *evaluated* step at or above the
+threshold: the run may have crossed it up to `eval_every` steps earlier.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def time_to_accuracy(record: dict, threshold: float = 0.95) -> dict:
+    """When a run's c1 first reached `threshold`, and the two numbers that decide it:
+
+        seconds to threshold = steps needed x seconds per step.
+
+    Returns seed, steps, seconds (None when never reached), sec_per_step over the whole
+    run, and the best accuracy with its step.
+    """
+    evals = record.get("evals") or []
+    if not evals:
+        raise ValueError("this record has no evaluations: train with eval_every > 0")
+    hit = next((e for e in evals if e["accuracy"] >= threshold), None)
+    best = max(evals, key=lambda e: e["accuracy"])
+    cfg = record.get("config", {})
+    return {"seed": cfg.get("seed"), "threshold": threshold,
+            "steps": hit["step"] if hit else None,
+            "seconds": hit["train_seconds"] if hit else None,
+            "sec_per_step": record["train_seconds"] / _steps(record),
+            "best_accuracy": best["accuracy"], "best_step": best["step"],
+            "eval_every": cfg.get("eval_every"), "amp": cfg.get("amp"),
+            "threads": cfg.get("threads")}
+
+
+def _steps(record: dict) -> int:
+    return record["steps"] if "steps" in record else record["step"]  # record.json, report.json
+
+
+def read_records(paths) -> list[dict]:
+    """Load record.json or report.json files (or folders holding one); missing ones are skipped."""
+    records = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            p = next((p / n for n in ("record.json", "report.json") if (p / n).exists()), p)
+        if p.is_file():
+            records.append(json.loads(p.read_text()))
+    return records
+
+
+def format_time_to_accuracy(rows: list[dict]) -> str:
+    """One line per run: seed, steps to threshold, seconds per step, minutes to threshold."""
+    lines = [f"{'seed':>4s} {'steps':>6s} {'s/step':>7s} {'minutes':>8s} {'best acc':>9s} {'at step':>8s}"]
+    for r in rows:
+        steps = f"{r['steps']:6d}" if r["steps"] else f"{'never':>6s}"
+        minutes = f"{r['seconds'] / 60:8.1f}" if r["seconds"] else f"{'-':>8s}"
+        lines.append(f"{r['seed']!s:>4s} {steps} {r['sec_per_step']:7.3f} {minutes} "
+                     f"{r['best_accuracy']:9.4f} {r['best_step']:8d}")
+    return "\n".join(lines)

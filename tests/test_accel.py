@@ -1,0 +1,136 @@
+"""The fast path's switches, checked on the CPU for correctness (the benchmark times them)."""
+import dataclasses
+import os
+import time
+
+import pytest
+import torch
+
+from infogan_lite import InfoGAN, TrainConfig
+from infogan_lite.accel import (adam_kwargs, amp_dtype, autocast, compile_nets, cpu_has_bf16,
+                                grad_scaler)
+from infogan_lite.train import make_optimizers, train_step
+
+CPU = torch.device("cpu")
+
+
+def _setup(adam="auto", seed=0):
+    torch.manual_seed(seed)
+    model = InfoGAN(TrainConfig().spec).train()
+    kw = {"betas": (0.5, 0.999), **adam_kwargs(CPU, adam)}
+    opts = (torch.optim.Adam(model.D.parameters(), lr=2e-4, **kw),
+            torch.optim.Adam(model.G.parameters(), lr=1e-3, **kw))
+    return model, opts, torch.Generator().manual_seed(seed)
+
+
+def _steps(model, opts, gen, n=2, **kw):
+    x = torch.rand(16, 1, 28, 28, generator=torch.Generator().manual_seed(1))
+    return [train_step(model, *opts, x, gen, TrainConfig(), **kw) for _ in range(n)]
+
+
+def test_amp_auto_is_bf16_on_a_cpu_with_bf16_instructions_and_float32_otherwise():
+    assert amp_dtype("auto", CPU) == (torch.bfloat16 if cpu_has_bf16() else None)
+    assert amp_dtype("off", CPU) is None
+    assert amp_dtype("bf16", CPU) == torch.bfloat16 and amp_dtype("fp16", CPU) == torch.float16
+    with pytest.raises(ValueError, match="amp must be one of"):
+        amp_dtype("fp8", CPU)
+
+
+def test_autocast_runs_matmuls_in_the_low_precision_type_and_none_is_float32():
+    layer, x = torch.nn.Linear(4, 4), torch.randn(2, 4)
+    with autocast(CPU, torch.bfloat16):
+        assert layer(x).dtype == torch.bfloat16
+    with autocast(CPU, None):
+        assert layer(x).dtype == torch.float32
+
+
+def test_a_grad_scaler_only_for_fp16():
+    assert grad_scaler(CPU, None) is None and grad_scaler(CPU, torch.bfloat16) is None
+    assert isinstance(grad_scaler(CPU, torch.float16), torch.amp.GradScaler)
+
+
+def test_a_disabled_grad_scaler_changes_nothing():
+    """The GPU's fp16 code path (scale, step through the scaler, update), run with the
+    scaler disabled, must give the very same weights as the plain path."""
+    plain, scaled = _setup(), _setup()
+    _steps(*plain)
+    _steps(*scaled, scaler=torch.amp.GradScaler("cpu", enabled=False))
+    a, b = plain[0].state_dict(), scaled[0].state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_the_fp16_path_with_an_active_grad_scaler_trains_on_the_cpu():
+    model, opts, gen = _setup()
+    scaler = torch.amp.GradScaler("cpu", init_scale=2.0**10)
+    losses = _steps(model, opts, gen, n=3, scaler=scaler, dtype=torch.float16)
+    assert all(torch.isfinite(l).all() for l in losses)
+    assert scaler.get_scale() > 0
+
+
+@pytest.mark.parametrize("impl", ["foreach", "fused"])
+def test_every_adam_kernel_makes_the_same_update(impl):
+    """Same gradients in, same weights out. (Compared on fixed gradients: inside a GAN step,
+    a bias followed by batch norm gets a gradient that is pure rounding noise, which Adam
+    turns into full-size steps, so kernels that round differently drift apart there.)"""
+    g = torch.Generator().manual_seed(0)
+    shapes = [(64, 1, 4, 4), (64,), (1024, 6272), (1,)]
+    start = [torch.randn(s, generator=g) for s in shapes]
+    grads = [[torch.randn(s, generator=g) for s in shapes] for _ in range(3)]
+    results = []
+    for kernel in ("loop", impl):
+        params = [torch.nn.Parameter(t.clone()) for t in start]
+        opt = torch.optim.Adam(params, lr=1e-3, betas=(0.5, 0.999), **adam_kwargs(CPU, kernel))
+        for step_grads in grads:
+            for p, gr in zip(params, step_grads):
+                p.grad = gr.clone()
+            opt.step()
+        results.append(params)
+    for a, b in zip(*results):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_make_optimizers_uses_the_kernel_chosen_for_the_device():
+    opt_DQ, _ = make_optimizers(InfoGAN(TrainConfig().spec), TrainConfig())
+    chosen = adam_kwargs(CPU)
+    assert all(opt_DQ.defaults[k] is True for k in chosen)
+    with pytest.raises(ValueError, match="adam impl must be"):
+        adam_kwargs(CPU, "turbo")
+
+
+def test_channels_last_gives_the_same_step_up_to_rounding():
+    ref, cl = _setup(), _setup()
+    cl[0].to(memory_format=torch.channels_last)
+    x = torch.rand(16, 1, 28, 28, generator=torch.Generator().manual_seed(1))
+    l_ref = train_step(ref[0], *ref[1], x, ref[2], TrainConfig())
+    l_cl = train_step(cl[0], *cl[1], x.contiguous(memory_format=torch.channels_last), cl[2],
+                      TrainConfig())
+    torch.testing.assert_close(l_ref, l_cl, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.skipif(os.environ.get("INFOGAN_LITE_SKIP_COMPILE") == "1",
+                    reason="INFOGAN_LITE_SKIP_COMPILE=1")
+def test_compiled_networks_share_the_weights_and_compute_the_same_step():
+    """torch.compile on the CPU needs a C++ compiler; a small G and D keep it to a minute.
+    SGD, not Adam: Adam turns the rounding-noise gradient of a bias before batch norm into
+    full-size steps, which would hide a real difference behind a harmless one."""
+    from infogan_lite import Architecture, LatentSpec
+    spec = LatentSpec(4, (3,), 1)
+    arch = Architecture(g_fc=(16,), g_base=(8, 7), g_upconv=((4, 2, True),),
+                        d_conv=((4, 2, False), (8, 2, True)), d_fc=(16,), q_hidden=8)
+    cfg = dataclasses.replace(TrainConfig(), n_noise=4, categorical=(3,), continuous=1)
+    models = []
+    for compiled in (False, True):
+        torch.manual_seed(0)
+        model = InfoGAN(spec, arch).train()
+        opts = (torch.optim.SGD(model.D.parameters(), lr=0.01),
+                torch.optim.SGD(model.G.parameters(), lr=0.01))
+        gen = torch.Generator().manual_seed(0)
+        nets = compile_nets(model, compiled)
+        x = torch.rand(8, 1, 28, 28, generator=torch.Generator().manual_seed(1))
+        t0 = time.process_time()
+        losses = [train_step(model, *opts, x, gen, cfg, nets=nets) for _ in range(2)]
+        models.append((model, torch.stack(losses), time.process_time() - t0))
+    (eager, l_eager, _), (comp, l_comp, _) = models
+    torch.testing.assert_close(l_eager, l_comp, rtol=1e-4, atol=1e-4)
+    for (k, a), b in zip(eager.state_dict().items(), comp.state_dict().values()):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4, msg=k)

@@ -1,0 +1,49 @@
+"""Run reports: the files chapter 7 reads, written by `python -m infogan_lite report`."""
+import json
+
+import numpy as np
+import pytest
+
+from infogan_lite import train
+from infogan_lite.__main__ import main
+from infogan_lite.report import li_curves, load_reports, spread
+
+
+def test_report_command_writes_metrics_codes_and_grids(tiny_config, tmp_path, capsys):
+    train(tiny_config, progress=False)
+    out = tmp_path / "reports" / "seed3"
+    assert main(["report", tiny_config.out_dir, "--out", str(out), "--n-noise", "4"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    report = json.loads((out / "report.json").read_text())
+    assert report["step"] == tiny_config.steps == printed["step"]
+    confusion = np.array(report["c1"]["confusion"])
+    assert confusion.shape == (10, 10) and confusion.sum() > 0
+    assert 0 <= report["c1"]["accuracy"] <= 1
+    assert set(report["codes"]) == {"c2", "c3"}
+    assert len(report["history"]) == tiny_config.steps // tiny_config.log_every
+    for name in ("c1", "c2", "c3"):
+        assert (out / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert list(load_reports(tmp_path / "reports")) == ["seed3"]
+
+
+def test_report_of_a_folder_without_checkpoint_names_it(tmp_path, capsys):
+    assert main(["report", str(tmp_path / "nothing"), "--out", str(tmp_path / "o")]) == 2
+    assert "nothing" in capsys.readouterr().err
+
+
+def test_load_reports_says_how_to_make_them(tmp_path):
+    with pytest.raises(FileNotFoundError, match="python -m infogan_lite report"):
+        load_reports(tmp_path)
+
+
+def test_li_curves_average_runs_cut_to_the_shortest():
+    runs = [{"history": [{"step": 50 * (i + 1), "L_I": v} for i, v in enumerate(vals)]}
+            for vals in ([1.0] * 10, [2.0] * 12)]
+    c = li_curves(runs, key="L_I", window=1)
+    assert list(c["steps"]) == [50 * (i + 1) for i in range(10)]
+    assert np.allclose(c["mean"], 1.5) and np.allclose(c["sd"], np.std([1, 2], ddof=1))
+
+
+def test_spread_is_mean_sd_min_max():
+    s = spread([0.9, 0.8, 1.0])
+    assert s == pytest.approx({"n": 3, "mean": 0.9, "sd": 0.1, "min": 0.8, "max": 1.0})
