@@ -70,10 +70,12 @@ def main(argv=None) -> int:
     p.add_argument("--data-root", default=None)
     p.add_argument("--n-noise", type=int, default=200, help="noise vectors for the code effects")
 
-    p = sub.add_parser("export", help="write a run's weights as half-precision safetensors + manifest")
+    p = sub.add_parser("export", help="write a run's weights as safetensors + manifest")
     p.add_argument("run_dir")
     p.add_argument("--name", required=True, help="pretrained name, e.g. mnist")
     p.add_argument("--dest", default=None, help="folder (default: the package's pretrained/)")
+    p.add_argument("--storage", default="int8", choices=["int8", "fp16"],
+                   help="int8 weight matrices with per-row scales (default), or all float16")
 
     p = sub.add_parser("bench", help="time training loops side by side (chapter 6)")
     _add_bench_args(p)
@@ -107,7 +109,7 @@ def _run(args) -> int:
                                     for c, d in r["codes"].items()}}, indent=1))
     elif args.command == "export":
         from .pretrained import export_run
-        print(export_run(args.run_dir, args.name, args.dest))
+        print(export_run(args.run_dir, args.name, args.dest, args.storage))
     elif args.command == "bench":
         from .bench import BenchConfig, ablate, run
         cfg = BenchConfig(**{k: tuple(v) if k == "variants" else v

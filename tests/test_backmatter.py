@@ -107,9 +107,9 @@ def _check_product(args: list[str], stdout: str, tmp: Path) -> None:
         assert (out / "c1.png").exists()
     elif command == "evaluate":
         result = json.loads(stdout)
-        if args[1] == "mnist":           # the committed weights: the manifest's number
-            from infogan_lite.pretrained import PRETRAINED_DIR
-            manifest = json.loads((PRETRAINED_DIR / "mnist.json").read_text())
+        from infogan_lite.pretrained import PRETRAINED_DIR, available
+        if args[1] in available():       # the committed weights: the manifest's number
+            manifest = json.loads((PRETRAINED_DIR / f"{args[1]}.json").read_text())
             assert abs(result["accuracy"] - manifest["metrics"]["accuracy"]) < 1e-4
     elif command == "bench":
         assert "loop/naive" in stdout or "/ loop" in stdout, stdout[-500:]
