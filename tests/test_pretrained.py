@@ -177,3 +177,12 @@ def test_each_committed_model_reproduces_its_manifest_on_its_test_set(name):
     assert m["accuracy"] == pytest.approx(manifest["metrics"]["accuracy"], abs=1e-4)
     assert m["nmi"] == pytest.approx(manifest["metrics"]["nmi"], abs=1e-4)
 
+
+
+def test_fashion_mnist_is_shipped_through_the_same_api():
+    assert {"mnist", "fashion-mnist"} <= set(available())
+    model = load_pretrained("fashion-mnist")
+    x = model.generate(torch.arange(10)[:, None], torch.zeros(10, 2), seed=0)
+    assert x.shape == (10, 1, 28, 28) and 0 <= x.min() and x.max() <= 1
+    cat_logits, cont_mean = model.infer(x)
+    assert cat_logits[0].shape == (10, 10) and cont_mean.shape == (10, 2)
