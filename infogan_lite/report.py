@@ -8,10 +8,13 @@ tables come from files a reader can regenerate with one command:
     python -m infogan_lite report runs/mnist-seed1 --out infogan_lite/results/mnist/main/seed1
 
 `li_curves` and `spread` summarise several such reports (Figure 1, the seed tables).
+A run on the synthetic "shapes" set, whose factors are known, also gets MIG and SAP on
+the full grid (`shapes_disentanglement`, chapter 9).
 """
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -45,12 +48,14 @@ def save_grid(grid: torch.Tensor, path: Path) -> None:
                                             pad_value=1.0, format="png"))
 
 
-def report_run(run_dir, out_dir, data_root=None, n_noise: int = 200) -> dict:
-    """Evaluate a finished (or interrupted) run and write report.json + grids into out_dir."""
+def report_run(run_dir, out_dir, data_root=None, n_noise: int = 200,
+               refit_steps: int = 300) -> dict:
+    """Evaluate a finished (or interrupted) run and write report.json + grids into out_dir.
+    A shapes run also gets "disentanglement" (see `shapes_disentanglement`)."""
     from .data import load_dataset
     from .evaluate import evaluate_c1
     from .pretrained import model_from_checkpoint
-    from .shape import code_effects
+    from .shape import code_effects, traits_for
 
     run_dir, out_dir = Path(run_dir), Path(out_dir)
     model, cfg, state = model_from_checkpoint(run_dir)
@@ -61,12 +66,65 @@ def report_run(run_dir, out_dir, data_root=None, n_noise: int = 200) -> dict:
               "train_seconds": record.get("train_seconds"), "adam": adam_kernel(state),
               "history": record.get("history", []), "evals": record.get("evals", []),
               "c1": evaluate_c1(model, x, y) if cfg.categorical else None,
-              "codes": code_effects(model, n_noise=n_noise) if cfg.continuous else {}}
+              "codes": code_effects(model, n_noise=n_noise, traits=traits_for(cfg.dataset))
+              if cfg.continuous else {}}
+    if cfg.dataset == "shapes":
+        report["disentanglement"] = shapes_disentanglement(model, refit_steps)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, grid in traversal_grids(model).items():
         save_grid(grid, out_dir / f"{name}.png")
     atomic_write(out_dir / "report.json", lambda f: f.write(json.dumps(report).encode()))
     return report
+
+
+def shapes_disentanglement(model, refit_steps: int = 300, seed: int = 0) -> dict:
+    """MIG, SAP and c1 against the shape on the full 4,608-image shapes grid (chapter 9),
+    read by Q as trained and, under "refit_q", by a fresh Q head fitted to the finished G."""
+    from .disentangle import evaluate_disentanglement
+    from .synthetic import make_shapes
+
+    images, factors = make_shapes()
+    out = evaluate_disentanglement(model, images, factors)
+    if refit_steps:
+        refit, L_I = refit_q_head(model, refit_steps, seed)
+        out["refit_q"] = {"steps": refit_steps, **L_I,
+                          **evaluate_disentanglement(refit, images, factors)}
+    return out
+
+
+def refit_q_head(model, steps: int = 300, seed: int = 0, batch_size: int = 64,
+                 lr: float = 1e-3) -> tuple:
+    """A copy of `model` whose Q head is re-initialised and trained alone for `steps`
+    batches to maximise L_I (eq. 5, lambda = 1) on images of the frozen G, read through
+    D's frozen trunk (both in eval mode): the "GAN + Q" reading of a finished generator.
+    Training with lambda = 0 multiplies L_I by 0, so Q's head never leaves its random
+    initialisation; this is the Q such a run would have had. Returns the model and L_I, its
+    two parts averaged over the last tenth of the steps."""
+    import copy
+
+    from .losses import info_lower_bound
+    from .models import init_weights, split_q
+
+    m, spec = copy.deepcopy(model).float().eval(), model.spec
+    with torch.random.fork_rng():          # a fresh head from `seed`, the caller's RNG untouched
+        torch.manual_seed(seed)
+        m.D.q_head.apply(init_weights).train()
+    opt = torch.optim.Adam(m.D.q_head.parameters(), lr=lr, betas=(0.5, 0.999))
+    gen, H_cont = torch.Generator().manual_seed(seed), spec.continuous * math.log(2)
+    tail = []
+    for step in range(steps):
+        z, c_cat, c_cont = spec.sample(batch_size, generator=gen)
+        with torch.no_grad():
+            h = m.D.trunk(m.G(spec.assemble(z, c_cat, c_cont)))
+        q = split_q(m.D.q_head(h), spec, model.learn_sigma)
+        L_cat, L_cont = info_lower_bound(q, c_cat, c_cont, spec.H_c, H_cont)
+        opt.zero_grad(set_to_none=True)
+        (-(L_cat + L_cont)).backward()
+        opt.step()
+        if step >= steps - max(1, steps // 10):
+            tail.append((L_cat.item(), L_cont.item()))
+    L_I, L_I_cont = np.mean(tail, axis=0).tolist()
+    return m.eval(), {"L_I": L_I, "L_I_cont": L_I_cont}
 
 
 def adam_kernel(state: dict) -> str:

@@ -1,4 +1,4 @@
-"""What a continuous code controls, measured: a digit's slant and width from its image moments.
+"""What a continuous code controls, measured: image traits from ink moments and intensity.
 
 The paper shows (Figure 2c-d) that c2 and c3 learn rotation and width. A picture can be
 chosen to persuade; a number over many noise vectors cannot. Treat an image as a mass
@@ -12,6 +12,19 @@ whose principal (major) axis is the digit's long stroke direction. Then
   leans right (an upright 1 has slant 0, a / has slant > 0);
 * width  = standard deviation of ink across the major axis, sqrt(lambda_min(Sigma)),
   in pixels: small for a 1, large for a 0.
+
+Clothes (Fashion-MNIST, chapter 8) are centred and upright, and shoes and bags lie
+on their side, so an angle from the vertical would jump between +90 and -90 degrees on
+them. Their traits are read along the image's own axes instead:
+
+* lean    = the shear of the ink, atan(mu_xy / mu_yy) in degrees: the slope of x on y,
+  positive when the top leans right (a rectangle sheared by x += k y has lean atan k);
+* height  = sqrt(12 mu_yy + 1), the number of rows of a solid band with the same
+  vertical spread (exact for a filled rectangle); breadth the same across;
+* ink     = the mean grey level of the image (the brightness, or mass of ink);
+* fill    = mean grey level over the height x breadth rectangle, ink mass / (height *
+  breadth): 1 for a solid white rectangle, lower for grey items and for items with gaps
+  (the space between trouser legs, a sandal's straps).
 
 `code_effects` sweeps one continuous code at a time and reports the Spearman rank
 correlation between the code's value and each trait, per noise vector.
@@ -58,18 +71,55 @@ def width(x: torch.Tensor) -> torch.Tensor:
     return lam_min.clamp_min(0).sqrt().float()
 
 
-TRAITS = {"slant": slant, "width": width}
+def lean(x: torch.Tensor) -> torch.Tensor:
+    """Shear of the ink, atan(mu_xy / mu_yy) in degrees; > 0 when the top leans right."""
+    mxx, myy, mxy = moments(x)
+    return torch.rad2deg(torch.atan(mxy / myy.clamp_min(1e-12))).float()
+
+
+def height(x: torch.Tensor) -> torch.Tensor:
+    """Vertical extent in pixels, sqrt(12 mu_yy + 1): exact for a filled rectangle."""
+    return torch.sqrt(12 * moments(x)[1] + 1).float()
+
+
+def breadth(x: torch.Tensor) -> torch.Tensor:
+    """Horizontal extent in pixels, sqrt(12 mu_xx + 1): exact for a filled rectangle."""
+    return torch.sqrt(12 * moments(x)[0] + 1).float()
+
+
+def ink(x: torch.Tensor) -> torch.Tensor:
+    """Mean grey level of each image [n, C, H, W], in [0, 1]."""
+    return x.double().mean(dim=(1, 2, 3)).float()
+
+
+def fill(x: torch.Tensor) -> torch.Tensor:
+    """Ink mass per pixel of the height x breadth rectangle: 1 for a solid white rectangle."""
+    mass = x[:, 0].double().clamp_min(0).sum((1, 2))
+    return (mass / (height(x).double() * breadth(x).double())).float()
+
+
+TRAITS = {"slant": slant, "width": width}                  # digits (chapter 7)
+FASHION_TRAITS = {"lean": lean, "height": height, "breadth": breadth, "ink": ink,
+                  "fill": fill}                            # clothes (chapter 8)
+
+
+def traits_for(dataset: str) -> dict:
+    """The traits `report` measures for a data set: FASHION_TRAITS for fashion-mnist,
+    else TRAITS (read when called, so that a trait added to TRAITS is measured too)."""
+    return FASHION_TRAITS if dataset == "fashion-mnist" else TRAITS
 
 
 @torch.no_grad()
-def code_effects(model, n_noise: int = 200, values=None, seed: int = 0) -> dict:
+def code_effects(model, n_noise: int = 200, values=None, seed: int = 0, traits=None) -> dict:
     """Spearman correlation of each continuous code with each trait, over `n_noise` latents.
 
     For every noise vector z (with its own random category and the other continuous codes
     at 0), code j takes each of `values` (default 9 points over the training range [-1, 1]);
     the rank correlation between the value and the trait is computed per z. Returns
     {"c2": {"slant": {"mean", "sd", "per_z"}, "width": {...}}, "c3": ...} (c1 is categorical).
+    `traits` maps names to functions of images [n, 1, H, W]; None: TRAITS (slant, width).
     """
+    traits = TRAITS if traits is None else traits
     values = torch.linspace(-1, 1, 9) if values is None else torch.as_tensor(values).float()
     spec, out = model.spec, {}
     z, c_cat, _ = spec.sample(n_noise, torch.Generator().manual_seed(seed))
@@ -80,7 +130,7 @@ def code_effects(model, n_noise: int = 200, values=None, seed: int = 0) -> dict:
         x = model.generate(c_cat.repeat_interleave(k, 0), c_cont, z.repeat_interleave(k, 0))
         name = f"c{len(spec.categorical) + j + 1}"
         out[name] = {}
-        for trait, f in TRAITS.items():
+        for trait, f in traits.items():
             t = f(x).reshape(n_noise, k).numpy()
             rho = np.array([spearmanr(values.numpy(), row).statistic for row in t])
             rho = np.nan_to_num(rho)                               # constant row: no effect

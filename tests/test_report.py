@@ -1,5 +1,6 @@
 """Run reports: the files chapter 7 reads, written by `python -m infogan_lite report`."""
 import json
+import math
 
 import numpy as np
 import pytest
@@ -24,6 +25,35 @@ def test_report_command_writes_metrics_codes_and_grids(tiny_config, tmp_path, ca
     for name in ("c1", "c2", "c3"):
         assert (out / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert list(load_reports(tmp_path / "reports")) == ["seed3"]
+
+
+def test_report_of_a_shapes_run_measures_disentanglement_on_the_full_grid(tmp_path, one_thread):
+    """A shapes run's report also holds MIG and SAP (chapter 9), for Q as trained and for a
+    Q head refitted to the finished G; the MNIST fields stay as they are."""
+    from infogan_lite.disentangle import shapes_config
+    from infogan_lite.report import report_run
+    from infogan_lite.synthetic import FACTOR_NAMES
+
+    cfg = shapes_config(steps=4, batch_size=16, log_every=2, checkpoint_every=4, device="cpu",
+                        out_dir=str(tmp_path / "run"), seed=1)
+    train(cfg, progress=False)
+    report = report_run(cfg.out_dir, tmp_path / "report", n_noise=2, refit_steps=3)
+    saved = json.loads((tmp_path / "report" / "report.json").read_text())
+    assert saved["disentanglement"] == report["disentanglement"]
+    assert report["step"] == 4 and set(report["codes"]) == {"c2", "c3", "c4", "c5"}
+    d = report["disentanglement"]
+    assert d["refit_q"]["steps"] == 3 and d["refit_q"]["L_I"] <= math.log(3) + 1e-6
+    for reading in (d, d["refit_q"]):
+        assert {"mig", "sap", "c1"} <= set(reading)
+        mi = np.array(reading["mig"]["mi"])
+        assert mi.shape == (5, len(FACTOR_NAMES)) and np.all(mi >= -1e-9)
+        assert np.array(reading["sap"]["score"]).shape == (5, len(FACTOR_NAMES))
+        for metric in ("mig", "sap"):
+            gaps = reading[metric]["per_factor"]
+            assert len(gaps) == len(FACTOR_NAMES) and all(-1e-9 <= g <= 1 + 1e-9 for g in gaps)
+            assert reading[metric][metric] == pytest.approx(np.mean(gaps))
+        assert 1 / 3 <= reading["c1"]["accuracy"] <= 1 and 0 <= reading["c1"]["nmi"] <= 1
+    assert len(list((tmp_path / "report").glob("c*.png"))) == 5
 
 
 def test_report_of_a_folder_without_checkpoint_names_it(tmp_path, capsys):

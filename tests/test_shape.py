@@ -1,11 +1,12 @@
-"""Slant and width from image moments, checked on shapes whose answer is known."""
+"""Image traits (slant, width; lean, height, breadth, ink, fill) checked on shapes whose answer is known."""
 import math
 
 import pytest
 import torch
 
 from infogan_lite import InfoGAN, LatentSpec
-from infogan_lite.shape import code_effects, moments, slant, width
+from infogan_lite.shape import (FASHION_TRAITS, TRAITS, breadth, code_effects, fill, height, ink,
+                                 lean, moments, slant, traits_for, width)
 
 
 def bar(angle_deg: float, half_len: float = 10.0, half_width: float = 1.5, size: int = 28):
@@ -48,3 +49,61 @@ def test_code_effects_shapes_and_range():
         for trait in ("slant", "width"):
             assert len(code[trait]["per_z"]) == 6
             assert -1 <= code[trait]["mean"] <= 1
+
+
+# --- clothes (chapter 8): traits along the image's axes, and intensity
+def rectangle(rows: int, cols: int, value: float = 1.0, size: int = 28, shear: float = 0.0):
+    """A filled rows x cols rectangle about the centre, each row shifted right by shear * y
+    (y upwards from the centre), so that its top leans right for shear > 0."""
+    ys, xs = torch.meshgrid(torch.arange(size), torch.arange(size), indexing="ij")
+    x, y = xs - (size - 1) / 2, -(ys - (size - 1) / 2)
+    inside = (y.abs() <= (rows - 1) / 2) & ((x - shear * y).abs() <= (cols - 1) / 2)
+    return (value * inside.float())[None, None]
+
+
+def test_height_and_breadth_of_a_rectangle_are_its_rows_and_columns():
+    img = rectangle(20, 8)
+    assert img.sum().item() == 160                                    # the shape is as named
+    assert height(img).item() == pytest.approx(20, rel=1e-6)
+    assert breadth(img).item() == pytest.approx(8, rel=1e-6)
+    assert height(rectangle(6, 20)).item() == pytest.approx(6, rel=1e-6)
+
+
+def test_ink_is_the_mean_grey_level():
+    assert ink(rectangle(20, 8)).item() == pytest.approx(160 / 784)
+    assert ink(rectangle(20, 8, value=0.5)).item() == pytest.approx(80 / 784)
+    assert ink(torch.ones(1, 1, 28, 28)).item() == 1.0
+
+
+def test_fill_is_one_for_a_solid_rectangle_and_drops_with_grey_or_gaps():
+    assert fill(rectangle(20, 8)).item() == pytest.approx(1.0, rel=1e-6)
+    assert fill(rectangle(20, 8, value=0.5)).item() == pytest.approx(0.5, rel=1e-6)
+    legs = torch.zeros(1, 1, 28, 28)
+    legs[..., 4:24, 5:8] = 1                                          # two 3-pixel "legs",
+    legs[..., 4:24, 20:23] = 1                                        # columns 5-7 and 20-22
+    # x about 13.5: deviations 6.5, 7.5, 8.5 -> variance 170.75 / 3, 12 var + 1 = 684
+    assert breadth(legs).item() == pytest.approx(math.sqrt(684), rel=1e-6)
+    assert fill(legs).item() == pytest.approx(6 / math.sqrt(684), rel=1e-6)
+
+
+@pytest.mark.parametrize("shear", [-0.5, -0.2, 0.0, 0.3, 0.6])
+def test_lean_of_a_sheared_rectangle_is_atan_of_its_shear(shear):
+    assert lean(rectangle(20, 6, shear=shear)).item() == pytest.approx(
+        math.degrees(math.atan(shear)), abs=1.5)
+
+
+def test_lean_does_not_wrap_for_items_lying_on_their_side():
+    """A slant from the vertical jumps from +90 to -90 across a lying bar; lean moves smoothly."""
+    lying = [lean(bar(a, half_len=11, half_width=3)).item() for a in (85.0, 90.0, 95.0)]
+    assert lying[0] > lying[1] > lying[2]
+    assert slant(bar(85.0)).item() * slant(bar(95.0)).item() < 0     # the jump lean avoids
+
+
+def test_trait_sets_by_dataset_keep_mnist_as_it_was():
+    assert set(TRAITS) == {"slant", "width"}
+    assert traits_for("mnist") is TRAITS and traits_for("fashion-mnist") is FASHION_TRAITS
+    torch.manual_seed(0)
+    model = InfoGAN(LatentSpec(8, (3,), 2)).eval()
+    out = code_effects(model, n_noise=4, seed=1, traits=FASHION_TRAITS)
+    assert set(out["c2"]) == set(FASHION_TRAITS) == {"lean", "height", "breadth", "ink", "fill"}
+    assert code_effects(model, n_noise=4, seed=1)["c3"].keys() == {"slant", "width"}
