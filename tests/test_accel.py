@@ -2,6 +2,7 @@
 import dataclasses
 import os
 import time
+import warnings
 
 import pytest
 import torch
@@ -134,3 +135,15 @@ def test_compiled_networks_share_the_weights_and_compute_the_same_step():
     torch.testing.assert_close(l_eager, l_comp, rtol=1e-4, atol=1e-4)
     for (k, a), b in zip(eager.state_dict().items(), comp.state_dict().values()):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4, msg=k)
+
+
+def test_bf16_asked_for_on_a_cpu_that_would_emulate_it_warns_and_names_the_fix(monkeypatch):
+    import infogan_lite.accel as accel
+    monkeypatch.setattr(accel, "cpu_has_bf16", lambda: False)
+    with pytest.warns(UserWarning, match=r"emulated.*amp='auto' \(--amp auto\)"):
+        assert amp_dtype("bf16", CPU) == torch.bfloat16      # still honoured: the caller asked
+    monkeypatch.setattr(accel, "cpu_has_bf16", lambda: True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                        # native bf16: nothing to say
+        assert amp_dtype("bf16", CPU) == torch.bfloat16
+        assert amp_dtype("auto", CPU) == torch.bfloat16
