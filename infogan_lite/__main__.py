@@ -69,6 +69,8 @@ def main(argv=None) -> int:
     p.add_argument("--out", required=True, help="folder for report.json and c1.png, c2.png, ...")
     p.add_argument("--data-root", default=None)
     p.add_argument("--n-noise", type=int, default=200, help="noise vectors for the code effects")
+    p.add_argument("--refit-steps", type=int, default=300,
+                   help="shapes runs only: batches to refit a fresh Q head on the finished G (0: none)")
 
     p = sub.add_parser("export", help="write a run's weights as safetensors + manifest")
     p.add_argument("run_dir")
@@ -102,7 +104,7 @@ def _run(args) -> int:
         print(json.dumps(evaluate_source(args.source, args.data_root), indent=1))
     elif args.command == "report":
         from .report import report_run
-        r = report_run(args.run_dir, args.out, args.data_root, args.n_noise)
+        r = report_run(args.run_dir, args.out, args.data_root, args.n_noise, args.refit_steps)
         print(json.dumps({"step": r["step"], "c1": r["c1"] and {k: r["c1"][k] for k in
                           ("accuracy", "nmi", "ari")},
                           "codes": {c: {t: round(v["mean"], 3) for t, v in d.items()}

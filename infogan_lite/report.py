@@ -57,6 +57,9 @@ def report_run(run_dir, out_dir, data_root=None, n_noise: int = 200,
     from .pretrained import model_from_checkpoint
     from .shape import code_effects, traits_for
 
+    for name, value, least in (("n_noise", n_noise, 1), ("refit_steps", refit_steps, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ValueError(f"{name} must be a whole number >= {least}, got {value!r}")
     run_dir, out_dir = Path(run_dir), Path(out_dir)
     model, cfg, state = model_from_checkpoint(run_dir)
     record_path = run_dir / "record.json"

@@ -86,7 +86,7 @@ def _smoke(args: list[str], tmp: Path) -> list[str]:
     if args[0] == "export" and "--dest" not in args:
         args += ["--dest", str(tmp / "pretrained")]
     if args[0] == "report" and "--n-noise" not in args:
-        args += ["--n-noise", "4"]
+        args += ["--n-noise", "4", "--refit-steps", "5"]
     if args[0] == "train":
         args += ["--no-progress"]
     if args[0] == "bench":

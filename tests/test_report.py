@@ -61,6 +61,14 @@ def test_report_of_a_folder_without_checkpoint_names_it(tmp_path, capsys):
     assert "nothing" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("option, value, message", [
+    ("--refit-steps", "-1", "refit_steps must be a whole number >= 0, got -1"),
+    ("--n-noise", "0", "n_noise must be a whole number >= 1, got 0")])
+def test_report_refuses_a_bad_count_before_reading_the_run(tmp_path, capsys, option, value, message):
+    assert main(["report", str(tmp_path / "nothing"), "--out", str(tmp_path / "o"), option, value]) == 2
+    assert message in capsys.readouterr().err
+
+
 def test_load_reports_says_how_to_make_them(tmp_path):
     with pytest.raises(FileNotFoundError, match="python -m infogan_lite report"):
         load_reports(tmp_path)
