@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from infogan_lite.evaluate import cluster_metrics
+from infogan_lite.evaluate import cluster_metrics, confusion_by_label, merged_categories
 
 
 def test_a_permuted_perfect_clustering_scores_one():
@@ -26,3 +26,22 @@ def test_a_constant_prediction_is_at_chance():
     labels = np.repeat(np.arange(10), 100)
     m = cluster_metrics(np.zeros(1000, dtype=int), labels, k=10)
     assert m["accuracy"] == pytest.approx(0.1) and m["nmi"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_confusion_by_label_puts_a_relabelled_perfect_clustering_on_the_diagonal():
+    labels = np.repeat(np.arange(10), 30)
+    m = cluster_metrics((labels * 3 + 1) % 10, labels, k=10)
+    table, order = confusion_by_label(m)
+    assert np.array_equal(table, np.eye(10)) and order == [(l * 3 + 1) % 10 for l in range(10)]
+    as_json = {**m, "mapping": {str(k): v for k, v in m["mapping"].items()}}   # report.json keys
+    assert np.array_equal(confusion_by_label(as_json)[0], table)
+
+
+def test_merged_categories_names_the_category_and_the_labels_it_holds():
+    labels = np.repeat(np.arange(10), 100)
+    pred = labels.copy()
+    pred[labels == 9] = 4                              # category 4 holds all 4s and all 9s
+    pred[(labels == 3) & (np.arange(1000) % 100 < 20)] = 5   # 20% of the 3s stray into category 5
+    m = cluster_metrics(pred, labels, k=10)
+    assert merged_categories(m, share=0.3) == {4: [4, 9]}
+    assert merged_categories(m, share=0.1) == {4: [4, 9], 5: [3, 5]}
