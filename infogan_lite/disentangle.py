@@ -26,16 +26,13 @@ each mix all factors (tests/test_disentangle.py checks all three).
 """
 from __future__ import annotations
 
-import argparse
-import json
-
 import numpy as np
 import torch
 from sklearn.metrics import balanced_accuracy_score
 
 from .evaluate import cluster_metrics, confusion
 from .information import entropy, mutual_information
-from .synthetic import CATEGORICAL, make_shapes
+from .synthetic import CATEGORICAL
 
 
 def discretize(values, n_bins: int = 20) -> np.ndarray:
@@ -53,7 +50,7 @@ def discretize(values, n_bins: int = 20) -> np.ndarray:
     return out
 
 
-def _mi(a: np.ndarray, b: np.ndarray) -> float:
+def label_mi(a: np.ndarray, b: np.ndarray) -> float:
     """I(a; b) in nats of two label arrays, from their empirical joint distribution."""
     counts = confusion(a, b, a.max() + 1, b.max() + 1)
     return mutual_information(counts / counts.sum())
@@ -72,7 +69,7 @@ def mig(codes, factors, n_bins: int = 20) -> dict:
     if np.any(H == 0):
         raise ValueError(f"factor(s) {np.flatnonzero(H == 0).tolist()} never change: "
                          "MIG divides by H(v_k); drop constant factors")
-    mi = np.array([[_mi(c[:, j], v[:, k]) for k in range(v.shape[1])] for j in range(c.shape[1])])
+    mi = np.array([[label_mi(c[:, j], v[:, k]) for k in range(v.shape[1])] for j in range(c.shape[1])])
     best = -np.sort(-mi, axis=0)                            # codes ordered by I, per factor
     gaps = (best[0] - best[1]) / H
     return {"mig": float(gaps.mean()), "per_factor": gaps.tolist(), "mi": mi.tolist()}
@@ -147,12 +144,6 @@ def evaluate_disentanglement(model, images, factors, categorical=CATEGORICAL) ->
     return out
 
 
-# --- experiment: start
-# InfoGAN against two controls: the paper's "GAN + Q" (L_I trains Q's head only) and lambda = 0.
-VARIANTS = {"infogan": {}, "gan+q": {"baseline": True},
-            "lambda=0": {"lambda_cat": 0.0, "lambda_cont": 0.0}}
-
-
 def shapes_config(**overrides):
     """The shapes set on Table 1's networks: c1 ~ Cat(3) for the shape, four continuous codes
     for scale, rotation, x and y, and 10 noise variables (our choice; the paper has no
@@ -163,49 +154,3 @@ def shapes_config(**overrides):
                     eval_every=0, out_dir="runs/shapes")
     return TrainConfig(**{**settings, **overrides})
 
-
-def experiment(steps: int = 300, seeds=(0,), variants=tuple(VARIANTS), batch_size: int = 64,
-               threads: int = 1, out_root: str = "runs/shapes-experiment",
-               progress: bool = False) -> list[dict]:
-    """Train each variant with each seed on shapes, then score Q on the 4,608-image grid.
-
-    Returns one row per run: variant, seed, steps, seconds per step, MIG, SAP, c1 accuracy.
-    """
-    from .train import train
-
-    images, factors = make_shapes()
-    rows = []
-    for seed in seeds:
-        for name in variants:
-            cfg = shapes_config(steps=steps, seed=seed, batch_size=batch_size, threads=threads,
-                                device="cpu", checkpoint_every=steps, log_every=min(50, steps),
-                                out_dir=f"{out_root}/{name}-seed{seed}", **VARIANTS[name])
-            model, record = train(cfg, progress=progress)
-            m = evaluate_disentanglement(model, images, factors)
-            rows.append({"variant": name, "seed": seed, "steps": steps,
-                         "seconds_per_step": round(record["train_seconds"] / steps, 4),
-                         "mig": round(m["mig"]["mig"], 4), "sap": round(m["sap"]["sap"], 4),
-                         "mig_per_factor": [round(g, 3) for g in m["mig"]["per_factor"]],
-                         "sap_per_factor": [round(g, 3) for g in m["sap"]["per_factor"]],
-                         "c1_accuracy": round(m["c1"]["accuracy"], 4),
-                         "L_I_last": record["history"][-1]["L_I"]})
-    return rows
-# --- experiment: end
-
-
-def main(argv=None) -> None:
-    """python -m infogan_lite.disentangle --steps 300 --seeds 0 1: print the rows as JSON."""
-    p = argparse.ArgumentParser(prog="python -m infogan_lite.disentangle", description=main.__doc__)
-    p.add_argument("--steps", type=int, default=300)
-    p.add_argument("--seeds", type=int, nargs="+", default=[0])
-    p.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--out-root", default="runs/shapes-experiment")
-    a = p.parse_args(argv)
-    rows = experiment(a.steps, a.seeds, a.variants, a.batch_size, a.threads, a.out_root, True)
-    print(json.dumps(rows, indent=1))
-
-
-if __name__ == "__main__":
-    main()
