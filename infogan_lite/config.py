@@ -48,6 +48,11 @@ class TrainConfig:
     lambda_cont: float = 1.0
     learn_sigma: bool = False         # the official MNIST code fixes sigma = 1
     baseline: bool = False            # the paper's "GAN + Q" baseline: L_I trains Q's head only
+    # Semi-supervised InfoGAN (Spurr et al., 2017): this many labelled training images per
+    # class, and lambda_sup times the cross-entropy of Q's first categorical code on them is
+    # added to D and Q's loss. 0: unsupervised, the paper's InfoGAN.
+    labels_per_class: int = 0
+    lambda_sup: float = 1.0
     lr_d: float = 2e-4                # D and Q
     lr_g: float = 1e-3
     beta1: float = 0.5
@@ -63,6 +68,7 @@ class TrainConfig:
     log_every: int = 50
     eval_every: int = 500             # 0: never; evaluation time is reported apart
     checkpoint_every: int = 250
+    snapshot_every: int = 0           # also keep the weights every N steps in out_dir/snapshots
 
     def __post_init__(self):
         self.categorical = tuple(self.categorical)
@@ -76,7 +82,7 @@ class TrainConfig:
         self.dataset = check_name(self.dataset)
         architecture(self.arch)
         self.spec  # LatentSpec checks its own sizes
-        for name in ("lambda_cat", "lambda_cont"):
+        for name in ("lambda_cat", "lambda_cont", "lambda_sup"):
             v = getattr(self, name)
             if not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
                 raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
@@ -90,8 +96,15 @@ class TrainConfig:
         for name in ("batch_size", "steps", "log_every", "checkpoint_every"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"{name} must be a whole number >= 1, got {getattr(self, name)!r}")
-        if not isinstance(self.eval_every, int) or self.eval_every < 0:
-            raise ValueError(f"eval_every must be a whole number >= 0, got {self.eval_every!r}")
+        for name in ("eval_every", "snapshot_every", "labels_per_class"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 0:
+                raise ValueError(f"{name} must be a whole number >= 0, got {getattr(self, name)!r}")
+        if self.eval_every and not self.categorical:
+            raise ValueError("eval_every > 0 evaluates the first categorical code, but this config "
+                             "has none: set eval_every=0 (--eval-every 0) or add a categorical code")
+        if self.labels_per_class and not self.categorical:
+            raise ValueError("labels_per_class > 0 ties the first categorical code to the labels, "
+                             "but this config has none: add a categorical code")
         if self.amp not in ("auto", "off", "bf16", "fp16"):
             raise ValueError(f"amp must be one of 'auto', 'off', 'bf16', 'fp16', got {self.amp!r}")
         if not isinstance(self.threads, int) or self.threads < 0:

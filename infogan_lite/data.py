@@ -60,6 +60,20 @@ def load_dataset(name: str, train: bool = True, root=None) -> tuple[torch.Tensor
     return _torchvision(key, train, data_root(root))
 
 
+def labelled_subset(labels: torch.Tensor, per_class: int, seed: int) -> torch.Tensor:
+    """Indices of `per_class` images of every label, drawn reproducibly from `seed`:
+    the few labelled images of semi-supervised training (the rest stay unlabelled)."""
+    perm = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed))
+    picked = []
+    for k in labels.unique().tolist():
+        of_k = perm[labels[perm] == k]
+        if len(of_k) < per_class:
+            raise ValueError(f"labels_per_class={per_class} but label {k} has only {len(of_k)} "
+                             f"images: use labels_per_class <= {len(of_k)}")
+        picked.append(of_k[:per_class])
+    return torch.cat(picked).sort().values
+
+
 def _torchvision(key: str, train: bool, root: Path):
     from torchvision import datasets
 

@@ -6,6 +6,8 @@ the most images right (the Hungarian algorithm), then counts.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from scipy.optimize import linear_sum_assignment
@@ -28,6 +30,8 @@ def cluster_metrics(pred, labels, k: int | None = None) -> dict:
     rows, cols = linear_sum_assignment(counts, maximize=True)  # category -> label
     return {
         "accuracy": float(counts[rows, cols].sum() / len(labels)),
+        # category k read as label k: meaningful only when c1 was tied to labels (semi-supervised)
+        "plain_accuracy": float(np.mean(pred == labels)),
         "nmi": float(normalized_mutual_info_score(labels, pred)),
         "ari": float(adjusted_rand_score(labels, pred)),
         "usage": (np.bincount(pred, minlength=k) / len(pred)).tolist(),
@@ -47,6 +51,61 @@ def predict_categories(model, images: torch.Tensor, code: int = 0, batch: int = 
     finally:
         model.train(was_training)
     return torch.cat(preds)
+
+
+@torch.no_grad()
+def category_probs(model, images: torch.Tensor, code: int = 0, batch: int = 2000) -> torch.Tensor:
+    """Q(c_code = k | x) for images in [0, 1]: the softmax of Q's logits, [n, K] on the CPU."""
+    was_training = model.training
+    model.eval()
+    try:
+        probs = [model.infer(images[i:i + batch])[0][code].softmax(1).cpu()
+                 for i in range(0, len(images), batch)]
+    finally:
+        model.train(was_training)
+    return torch.cat(probs)
+
+
+def shifted(images: torch.Tensor, max_shift: int, seed: int) -> torch.Tensor:
+    """Each image moved by its own random offset (dy, dx) != (0, 0), |dy|, |dx| <= max_shift.
+
+    A circular roll: on MNIST-like images with empty borders it is a plain translation.
+    """
+    g = torch.Generator().manual_seed(seed)
+    offsets = [(dy, dx) for dy in range(-max_shift, max_shift + 1)
+               for dx in range(-max_shift, max_shift + 1) if (dy, dx) != (0, 0)]
+    pick = torch.randint(len(offsets), (len(images),), generator=g)
+    out = images.clone()
+    for j, (dy, dx) in enumerate(offsets):
+        rows = (pick == j).nonzero().flatten().to(images.device)
+        out[rows] = images[rows].roll((dy, dx), dims=(2, 3))
+    return out
+
+
+# --- label-free: start
+def label_free_c1(model, images: torch.Tensor, max_shift: int = 2, seed: int = 0) -> dict:
+    """How Q's first categorical code reads *real* images, computed without any label.
+
+    With p(k | x) = Q(c1 = k | x) on the real images x and K categories (all in [0, 1]):
+      confidence  E_x max_k p(k | x)
+      balance     H(E_x p(. | x)) / log K: 1 when every category gets as many images
+      info        [H(E_x p) - E_x H(p(. | x))] / log K: the mutual information between an
+                  image and the category Q draws for it, read by Q (a plug-in estimate)
+      stability   P[argmax_k p(k | x) = argmax_k p(k | x')], x' = x moved by <= max_shift pixels
+    """
+    p = category_probs(model, images).double()
+    K = p.shape[1]
+
+    def H(q):  # entropy in nats along the last axis
+        return -(q * q.clamp_min(1e-12).log()).sum(-1)
+
+    H_marginal, H_conditional = H(p.mean(0)), H(p).mean()
+    moved = category_probs(model, shifted(images, max_shift, seed)).argmax(1)
+    return {"confidence": float(p.max(1).values.mean()),
+            "balance": float(H_marginal / math.log(K)),
+            "info": float((H_marginal - H_conditional) / math.log(K)),
+            "stability": float((moved == p.argmax(1)).double().mean())}
+# --- label-free: end
 
 
 def evaluate_c1(model, images: torch.Tensor, labels: torch.Tensor) -> dict:

@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .accel import adam_kwargs, amp_dtype, autocast, compile_nets, grad_scaler, select_device
@@ -20,23 +21,27 @@ from .checkpoint import (CheckpointError, atomic_write, folder_lock, load_checkp
                          load_model_state, save_checkpoint)
 from .config import TrainConfig
 from .configs import architecture
-from .data import load_dataset
-from .evaluate import evaluate_c1
+from .data import labelled_subset, load_dataset
+from .evaluate import evaluate_c1, label_free_c1
 from .infogan import InfoGAN
 from .losses import d_loss, g_loss, info_lower_bound
 from .models import split_q
 
-LOSS_NAMES = ("L_D", "L_G", "L_I", "L_I_cont")
+LOSS_NAMES = ("L_D", "L_G", "L_I", "L_I_cont", "L_sup")
+PROBE_IMAGES = 5000  # real training images on which the label-free criteria are read
 
 
 # --- train step: start
-def train_step(model, opt_DQ, opt_G, x_real, gen, cfg, scaler=None, dtype=None, nets=None):
+def train_step(model, opt_DQ, opt_G, x_real, gen, cfg, scaler=None, dtype=None, nets=None,
+               labelled=None):
     """One InfoGAN update (eq. 6): first D and Q, then G, as in the authors' code.
 
     D and Q (one optimiser, one shared trunk) minimise  -V(D, G) - lambda L_I;
     then G, against the updated D and Q, minimises  -log D(G(z, c)) - lambda L_I.
     The information term therefore trains Q's head, D's shared trunk and G.
-    Returns (L_D, L_G, L_I, L_I_cont) as one detached tensor: no host synchronisation.
+    `labelled` = (x, y), real images and their labels, adds lambda_sup times Q's
+    cross-entropy on them to D and Q's loss (semi-supervised InfoGAN).
+    Returns (L_D, L_G, L_I, L_I_cont, L_sup) as one detached tensor: no host synchronisation.
     """
     spec, (G, D) = model.spec, nets or (model.G, model.D)
     z, c_cat, c_cont = spec.sample(x_real.shape[0], generator=gen)
@@ -53,10 +58,13 @@ def train_step(model, opt_DQ, opt_G, x_real, gen, cfg, scaler=None, dtype=None, 
         x_fake = G(spec.assemble(z, c_cat, c_cont))
         real_logits, _ = D(x_real)
         fake_logits, q_raw = D(x_fake.detach(), detach_q=cfg.baseline)
+        q_labelled = D(labelled[0])[1] if labelled else None
     lambda_L_I, L_I_cat, L_I_cont = info(q_raw)
     L_D = d_loss(real_logits.float(), fake_logits.float())
+    L_sup = F.cross_entropy(split_q(q_labelled, spec, cfg.learn_sigma).cat_logits[0].float(),
+                            labelled[1]) if labelled else L_D.new_zeros(())
     opt_DQ.zero_grad(set_to_none=True)
-    scale(L_D - lambda_L_I).backward()
+    scale(L_D - lambda_L_I + cfg.lambda_sup * L_sup).backward()
     _step(opt_DQ, scaler)
 
     # 2. G: fool the updated D, and keep c readable for the updated Q.
@@ -68,7 +76,7 @@ def train_step(model, opt_DQ, opt_G, x_real, gen, cfg, scaler=None, dtype=None, 
     _step(opt_G, scaler)
     if scaler:
         scaler.update()
-    return torch.stack([L_D, L_G, L_I_cat, L_I_cont]).detach()
+    return torch.stack([L_D, L_G, L_I_cat, L_I_cont, L_sup]).detach()
 
 
 def _step(opt, scaler):
@@ -105,7 +113,7 @@ def _state(model, opt_DQ, opt_G, gen, cfg, step, history, evals, seconds, partia
 
 # Settings that shape the model or the batches; learning rates and lambdas may change on resume.
 MUST_MATCH = ("dataset", "arch", "n_noise", "categorical", "continuous", "learn_sigma",
-              "baseline", "seed", "batch_size")
+              "baseline", "seed", "batch_size", "labels_per_class")
 
 
 def _restore(path, model, opt_DQ, opt_G, gen, cfg):
@@ -162,10 +170,13 @@ def _train(cfg: TrainConfig, resume: bool, progress: bool) -> tuple[InfoGAN, dic
     # written first, so that an unwritable out_dir or a full disk stops the run before any work
     atomic_write(out / "config.json", lambda f: f.write(json.dumps(cfg.to_dict(), indent=1).encode()))
 
-    images = model.from_unit_range(load_dataset(cfg.dataset, True, cfg.data_root)[0]).to(device)
+    train_x, train_y = load_dataset(cfg.dataset, True, cfg.data_root)
+    images = model.from_unit_range(train_x).to(device)
     if cfg.batch_size > len(images):
         raise ValueError(f"batch_size {cfg.batch_size} is larger than the {len(images)} training "
                          f"images of {cfg.dataset}: use a smaller batch_size")
+    probe = train_x[::max(1, len(train_x) // PROBE_IMAGES)][:PROBE_IMAGES]  # no labels used
+    labelled = _labelled(cfg, images, train_y, model) if cfg.labels_per_class else None
     test_x, test_y = load_dataset(cfg.dataset, False, cfg.data_root) if cfg.eval_every else (None, None)
     dtype = amp_dtype(cfg.amp, device)
     scaler, nets = grad_scaler(device, dtype), compile_nets(model, cfg.compile)
@@ -179,7 +190,7 @@ def _train(cfg: TrainConfig, resume: bool, progress: bool) -> tuple[InfoGAN, dic
     t0 = time.perf_counter()
     while step < cfg.steps:
         idx = batch_indices(step, len(images), cfg.batch_size, cfg.seed).to(device)
-        losses = train_step(model, opt_DQ, opt_G, images[idx], gen, cfg, scaler, dtype, nets)
+        losses = train_step(model, opt_DQ, opt_G, images[idx], gen, cfg, scaler, dtype, nets, labelled)
         sums += losses
         finite &= torch.isfinite(losses).all()
         step, count = step + 1, count + 1
@@ -194,10 +205,14 @@ def _train(cfg: TrainConfig, resume: bool, progress: bool) -> tuple[InfoGAN, dic
             seconds += time.perf_counter() - t0
             t_eval = time.perf_counter()
             m = evaluate_c1(model, test_x, test_y)
+            free = label_free_c1(model, probe)
             evals.append({"step": step, "train_seconds": round(seconds, 2),
-                          "eval_seconds": round(time.perf_counter() - t_eval, 2),
-                          **{k: m[k] for k in ("accuracy", "nmi", "ari", "usage")}})
+                          **{k: m[k] for k in ("accuracy", "plain_accuracy", "nmi", "ari", "usage")},
+                          **{f"label_free_{k}": round(v, 5) for k, v in free.items()},
+                          "eval_seconds": round(time.perf_counter() - t_eval, 2)})
             t0 = time.perf_counter()
+        if cfg.snapshot_every and step % cfg.snapshot_every == 0:
+            _snapshot(model, out / "snapshots" / f"step{step:06d}.pt")
         if step % cfg.checkpoint_every == 0 or step == cfg.steps:
             if not finite:  # never overwrite the last good checkpoint with broken weights
                 _refuse_non_finite(step, "a loss since the last log", cfg)
@@ -210,6 +225,23 @@ def _train(cfg: TrainConfig, resume: bool, progress: bool) -> tuple[InfoGAN, dic
               "history": history, "evals": evals}
     atomic_write(out / "record.json", lambda f: f.write(json.dumps(record, indent=1).encode()))
     return model, record
+
+
+def _labelled(cfg, images, labels, model):
+    """The semi-supervised run's labelled images (on the device) and labels."""
+    K = cfg.categorical[0]
+    if int(labels.max()) >= K:
+        raise ValueError(f"labels_per_class ties c1 to the labels, but {cfg.dataset} has labels up "
+                         f"to {int(labels.max())} and c1 has {K} categories: use categorical "
+                         f"[{int(labels.max()) + 1}, ...]")
+    idx = labelled_subset(labels, cfg.labels_per_class, cfg.seed)
+    return images[idx.to(images.device)], labels[idx].to(images.device)
+
+
+def _snapshot(model, path: Path) -> None:
+    """The model's weights alone (float32 state dict), written atomically."""
+    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+    atomic_write(path, lambda f: torch.save(state, f))
 
 
 def _log_row(step: int, means: torch.Tensor, cfg: TrainConfig, seconds: float) -> dict:
