@@ -25,7 +25,7 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
 
 def _add_bench_args(p: argparse.ArgumentParser) -> None:
     """The bench subcommand's flags: BenchConfig's fields, with its defaults."""
-    from .bench import BenchConfig
+    from .book.bench import BenchConfig
     d = BenchConfig()
     p.add_argument("--steps", type=int, default=d.steps, help="steps per variant per round")
     p.add_argument("--repeats", type=int, default=d.repeats, help="interleaved rounds")
@@ -103,7 +103,7 @@ def _run(args) -> int:
         from .pretrained import evaluate_source
         print(json.dumps(evaluate_source(args.source, args.data_root), indent=1))
     elif args.command == "report":
-        from .report import report_run
+        from .book.report import report_run
         r = report_run(args.run_dir, args.out, args.data_root, args.n_noise, args.refit_steps)
         print(json.dumps({"step": r["step"], "c1": r["c1"] and {k: r["c1"][k] for k in
                           ("accuracy", "nmi", "ari")},
@@ -113,7 +113,7 @@ def _run(args) -> int:
         from .pretrained import export_run
         print(export_run(args.run_dir, args.name, args.dest, args.storage))
     elif args.command == "bench":
-        from .bench import BenchConfig, ablate, run
+        from .book.bench import BenchConfig, ablate, run
         cfg = BenchConfig(**{k: tuple(v) if k == "variants" else v
                              for k, v in vars(args).items() if k not in ("command", "ablate")})
         (ablate if args.ablate else run)(cfg)

@@ -8,7 +8,7 @@ import math
 from dataclasses import asdict, dataclass, fields
 
 from .codes import LatentSpec
-from .configs import architecture
+from .architectures import architecture
 from .data import check_name
 
 
@@ -36,7 +36,7 @@ class TrainConfig:
 
     dataset: str = "mnist"
     data_root: str | None = None      # None: $INFOGAN_LITE_DATA, else ~/.cache/infogan_lite/data
-    arch: str = "mnist"               # a name in configs.ARCHITECTURES (Table 1 by default)
+    arch: str = "mnist"               # a name in architectures.ARCHITECTURES (Table 1 by default)
     n_noise: int = 62
     categorical: tuple[int, ...] = (10,)
     continuous: int = 2

@@ -45,14 +45,14 @@ def check_name(name: str) -> str:
 def load_dataset(name: str, train: bool = True, root=None) -> tuple[torch.Tensor, torch.Tensor]:
     """Return (images [N, C, H, W] float32 in [0, 1], labels [N] int64).
 
-    28x28x1 for mnist, fashion-mnist, toy and shapes (synthetic.py); the paper's other
+    28x28x1 for mnist, fashion-mnist, toy and shapes (shapes_data.py); the paper's other
     sets (svhn, celeba, faces3d, chairs) come at their tables' sizes (paper_data.py).
     """
     key = check_name(name)
     if key == "toy":
         return toy_dataset(6000 if train else 1000, seed=0 if train else 1)
     if key == "shapes":
-        from .synthetic import shapes_dataset
+        from .shapes_data import shapes_dataset
         return shapes_dataset(train)
     if key in ("svhn", "celeba", "faces3d", "chairs"):
         from .paper_data import load_paper_dataset

@@ -2,7 +2,7 @@
 
 Built from a small :class:`Architecture` config whose defaults are the paper's
 Table 1 (MNIST). Other image sizes and the paper's other tables are a few
-overrides of that config (see ``configs.py``), not copies of this code.
+overrides of that config (see ``architectures.py``), not copies of this code.
 
 Table 1, in the order each layer applies (conv/FC -> batch norm -> activation):
 

@@ -27,7 +27,7 @@ from safetensors.torch import load_file, save_file
 from .checkpoint import CheckpointError, atomic_write, load_checkpoint, load_model_state
 from .codes import LatentSpec
 from .config import TrainConfig
-from .configs import architecture
+from .architectures import architecture
 from .infogan import InfoGAN
 from .models import Architecture
 

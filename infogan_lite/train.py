@@ -20,7 +20,7 @@ from .accel import adam_kwargs, amp_dtype, autocast, compile_nets, grad_scaler, 
 from .checkpoint import (CheckpointError, atomic_write, folder_lock, load_checkpoint,
                          load_model_state, save_checkpoint)
 from .config import TrainConfig
-from .configs import architecture
+from .architectures import architecture
 from .data import labelled_subset, load_dataset
 from .evaluate import evaluate_c1, label_free_c1
 from .infogan import InfoGAN

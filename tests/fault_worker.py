@@ -20,14 +20,14 @@ import torch
 torch.set_num_threads(1)
 torch.use_deterministic_algorithms(True)
 
-from infogan_lite import Architecture, Layer, configs  # noqa: E402
+from infogan_lite import Architecture, Layer, architectures  # noqa: E402
 from infogan_lite import evaluate, train  # noqa: E402,F401  (imported once, not per child)
 from infogan_lite.__main__ import main  # noqa: E402
 
 torch.optim.Adam([torch.zeros(1, requires_grad=True)])  # its first use imports torch._dynamo
 
 # Table 1's layout with every width divided by 8: the same code paths, a 0.6 MB checkpoint.
-configs.ARCHITECTURES["tiny-test"] = Architecture(
+architectures.ARCHITECTURES["tiny-test"] = Architecture(
     g_fc=(32,), g_base=(8, 7), g_upconv=(Layer(8, 2, True),),
     d_conv=(Layer(8, 2, False), Layer(16, 2, True)), d_fc=(32,), q_hidden=16)
 

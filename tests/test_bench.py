@@ -7,9 +7,9 @@ import sys
 import pytest
 import torch
 
-from infogan_lite import bench
-from infogan_lite.bench import BenchConfig, naive_step, run
-from infogan_lite.time_to_accuracy import format_time_to_accuracy, read_records, time_to_accuracy
+from infogan_lite.book import bench
+from infogan_lite.book.bench import BenchConfig, naive_step, run
+from infogan_lite.book.time_to_accuracy import format_time_to_accuracy, read_records, time_to_accuracy
 
 TINY = ["--steps", "1", "--repeats", "2", "--batch-size", "16", "--data", "synthetic", "--no-memory"]
 
@@ -106,7 +106,7 @@ def test_time_to_accuracy_is_the_first_evaluation_at_or_above_the_threshold():
 
 
 def test_time_to_accuracy_of_the_committed_mnist_records():
-    from infogan_lite.report import RESULTS_DIR
+    from infogan_lite.book.report import RESULTS_DIR
     records = read_records(sorted((RESULTS_DIR / "mnist" / "main").glob("seed*")))
     assert records, "the package ships the MNIST runs' reports"
     rows = {r["seed"]: r for r in map(time_to_accuracy, records)}

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 
 from infogan_lite import InfoGAN, LatentSpec
-from infogan_lite.explorer import static_explorer
+from infogan_lite.book.explorer import static_explorer
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("INFOGAN_LITE_SITE", ROOT / "_build" / "html"))

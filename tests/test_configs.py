@@ -10,7 +10,8 @@ import torch
 from torch import nn
 
 from infogan_lite import InfoGAN, TrainConfig
-from infogan_lite.configs import ARCHITECTURES, architecture, paper_config
+from infogan_lite.architectures import ARCHITECTURES, architecture
+from infogan_lite.paper_configs import paper_config
 from infogan_lite.train import make_optimizers, train_step
 
 # name: (G input size in the table, image [C, H, W], categorical codes, continuous codes)

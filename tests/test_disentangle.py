@@ -7,8 +7,8 @@ import torch
 from scipy.linalg import hadamard
 
 from infogan_lite import InfoGAN, LatentSpec
-from infogan_lite.disentangle import discretize, evaluate_disentanglement, infer_codes, mig, sap
-from infogan_lite.synthetic import CATEGORICAL, factor_grid
+from infogan_lite.book.disentangle import discretize, evaluate_disentanglement, infer_codes, mig, sap
+from infogan_lite.shapes_data import CATEGORICAL, factor_grid
 
 
 @pytest.fixture(scope="module")

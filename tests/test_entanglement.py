@@ -1,13 +1,13 @@
-"""Specifications for infogan_lite.entanglement: traversals and the measurements of chapter 3."""
+"""Specifications for infogan_lite.book.entanglement: traversals and the measurements of chapter 3."""
 import math
 
 import pytest
 import torch
 
 from infogan_lite import InfoGAN, LatentSpec
-from infogan_lite.entanglement import (
+from infogan_lite.book.entanglement import (
     change_rates, joint_table, nearest_neighbour_labels, traversal, variance_split)
-from infogan_lite.information import mutual_information
+from infogan_lite.book.information import mutual_information
 
 
 def test_a_traversal_varies_one_input_along_each_row(model):

@@ -11,11 +11,12 @@ import torch
 from torch import nn
 
 from infogan_lite import InfoGAN, LatentSpec, TrainConfig, train
-from infogan_lite.configs import ARCHITECTURES, paper_config
+from infogan_lite.architectures import ARCHITECTURES
+from infogan_lite.paper_configs import paper_config
 from infogan_lite.evaluate import evaluate_c1
 from infogan_lite.losses import d_loss, g_loss
 from infogan_lite.models import split_q
-from infogan_lite.toy2d import Ring, ToyInfoGAN
+from infogan_lite.book.toy2d import Ring, ToyInfoGAN
 from infogan_lite.train import make_optimizers, train_step
 
 

@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 
 from infogan_lite import InfoGAN, LatentSpec
-from infogan_lite.explorer import live_explorer, static_explorer
+from infogan_lite.book.explorer import live_explorer, static_explorer
 
 
 def _data(explorer) -> dict:

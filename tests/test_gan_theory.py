@@ -1,11 +1,11 @@
-"""Specifications for infogan_lite.gan_theory: the optimal discriminator and the JSD (chapter 3)."""
+"""Specifications for infogan_lite.book.gan_theory: the optimal discriminator and the JSD (chapter 3)."""
 import math
 
 import numpy as np
 import pytest
 from scipy.spatial.distance import jensenshannon
 
-from infogan_lite.gan_theory import (
+from infogan_lite.book.gan_theory import (
     gan_value, jensen_shannon, kl_density, mixture_density, optimal_discriminator)
 
 X = np.linspace(-12, 12, 24_001)

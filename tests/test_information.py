@@ -1,4 +1,4 @@
-"""Specifications for infogan_lite.information: the identities of chapters 1 and 2."""
+"""Specifications for infogan_lite.book.information: the identities of chapters 1 and 2."""
 import math
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 import torch
 from scipy import integrate, stats
 
-from infogan_lite.information import (
+from infogan_lite.book.information import (
     L_I, L_I_monte_carlo, additive_toy_generator, conditional_entropy, entropy,
     gaussian_channel_gap, gaussian_channel_L_I, gaussian_channel_L_I_monte_carlo,
     gaussian_channel_mutual_information, gaussian_channel_posterior, gaussian_entropy,

@@ -24,7 +24,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from infogan_lite import Architecture, InfoGAN, Layer, LatentSpec, TrainConfig, configs, train
+from infogan_lite import Architecture, InfoGAN, Layer, LatentSpec, TrainConfig, architectures, train
 from infogan_lite.checkpoint import (CheckpointError, atomic_write, folder_lock, load_checkpoint,
                                      load_model_state, save_checkpoint)
 from infogan_lite.pretrained import _load_strict, export_run, load_pretrained, model_from_checkpoint
@@ -40,7 +40,7 @@ TINY = Architecture(g_fc=(32,), g_base=(8, 7), g_upconv=(Layer(8, 2, True),),
 @pytest.fixture(scope="module", autouse=True)
 def tiny_arch():
     with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(configs.ARCHITECTURES, "tiny-test", TINY)
+        mp.setitem(architectures.ARCHITECTURES, "tiny-test", TINY)
         yield
 
 
@@ -308,7 +308,7 @@ def test_an_architecture_whose_discriminator_cannot_divide_the_image_is_refused(
 def test_the_command_line_reports_a_non_finite_loss_without_a_traceback(tmp_path, monkeypatch,
                                                                         capsys):
     from infogan_lite.__main__ import main
-    monkeypatch.setattr(T, "train_step", lambda *a, **k: torch.full((4,), float("nan")))
+    monkeypatch.setattr(T, "train_step", lambda *a, **k: torch.full((len(T.LOSS_NAMES),), float("nan")))
     code = main(["train", "--dataset", "toy", "--arch", "tiny-test", "--steps", "2",
                  "--batch-size", "8", "--log-every", "2", "--eval-every", "0", "--device", "cpu",
                  "--out-dir", str(tmp_path), "--no-progress"])

@@ -7,7 +7,7 @@ import pytest
 
 from infogan_lite import train
 from infogan_lite.__main__ import main
-from infogan_lite.report import li_curves, load_reports, spread
+from infogan_lite.book.report import li_curves, load_reports, spread
 
 
 def test_report_command_writes_metrics_codes_and_grids(tiny_config, tmp_path, capsys):
@@ -30,9 +30,9 @@ def test_report_command_writes_metrics_codes_and_grids(tiny_config, tmp_path, ca
 def test_report_of_a_shapes_run_measures_disentanglement_on_the_full_grid(tmp_path, one_thread):
     """A shapes run's report also holds MIG and SAP (chapter 9), for Q as trained and for a
     Q head refitted to the finished G; the MNIST fields stay as they are."""
-    from infogan_lite.disentangle import shapes_config
-    from infogan_lite.report import report_run
-    from infogan_lite.synthetic import FACTOR_NAMES
+    from infogan_lite.book.disentangle import shapes_config
+    from infogan_lite.book.report import report_run
+    from infogan_lite.shapes_data import FACTOR_NAMES
 
     cfg = shapes_config(steps=4, batch_size=16, log_every=2, checkpoint_every=4, device="cpu",
                         out_dir=str(tmp_path / "run"), seed=1)

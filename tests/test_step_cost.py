@@ -1,8 +1,8 @@
 """The cost of a training step per paper configuration: counted, timed, and estimated."""
 import pytest
 
-from infogan_lite.configs import paper_config
-from infogan_lite.step_cost import (PAPER_NAMES, describe, gpu_estimate, latent_text, step_flops,
+from infogan_lite.paper_configs import paper_config
+from infogan_lite.book.step_cost import (PAPER_NAMES, describe, gpu_estimate, latent_text, step_flops,
                                     time_steps)
 
 pytestmark = pytest.mark.usefixtures("one_thread")

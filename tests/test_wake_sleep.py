@@ -1,4 +1,4 @@
-"""Specifications for infogan_lite.wake_sleep: the sleep bound on dreams, Q on real data,
+"""Specifications for infogan_lite.book.wake_sleep: the sleep bound on dreams, Q on real data,
 and the wake-phase agreement (chapter 10)."""
 import math
 
@@ -6,9 +6,9 @@ import pytest
 import torch
 
 from infogan_lite import InfoGAN, LatentSpec, TrainConfig
-from infogan_lite.toy2d import Ring, ToyInfoGAN
+from infogan_lite.book.toy2d import Ring, ToyInfoGAN
 from infogan_lite.train import make_optimizers, train_step
-from infogan_lite.wake_sleep import dream, read_real, sleep_bound, wake_agreement
+from infogan_lite.book.wake_sleep import dream, read_real, sleep_bound, wake_agreement
 
 RING = Ring(K=8, radius=2.0, std=0.1)
 

@@ -7,10 +7,10 @@ import torch
 
 from infogan_lite import TrainConfig, train
 from infogan_lite.data import load_dataset
-from infogan_lite.disentangle import discretize
-from infogan_lite.entanglement import joint_table
-from infogan_lite.information import mutual_information
-from infogan_lite.synthetic import (CATEGORICAL, FACTOR_NAMES, GRID, SHAPES, factor_grid,
+from infogan_lite.book.disentangle import discretize
+from infogan_lite.book.entanglement import joint_table
+from infogan_lite.book.information import mutual_information
+from infogan_lite.shapes_data import (CATEGORICAL, FACTOR_NAMES, GRID, SHAPES, factor_grid,
                                     make_shapes, render)
 
 

@@ -11,9 +11,9 @@ import time
 
 import torch
 
-from .accel import autocast
-from .losses import d_loss, g_loss, info_lower_bound
-from .models import split_q
+from ..accel import autocast
+from ..losses import d_loss, g_loss, info_lower_bound
+from ..models import split_q
 
 PHASES = ("sample z and c", "G forward", "D and Q forward (real, fake)", "losses",
           "D and Q backward", "Adam step (D, Q)", "D and Q forward (G's update)",

@@ -1,6 +1,6 @@
 """What the paper's configurations cost: sizes, FLOPs and CPU time of one training step (ch. 8).
 
-`configs.paper_config` gives each experiment of Appendix C as a TrainConfig. This module
+`paper_configs.paper_config` gives each experiment of Appendix C as a TrainConfig. This module
 reads off what a reader needs before training one:
 
 * `describe`: the latent spec, G's input, the image size, the parameters of G and of D
@@ -21,10 +21,11 @@ import warnings
 
 import torch
 
-from .accel import amp_dtype, grad_scaler
-from .configs import architecture, paper_config
-from .infogan import InfoGAN
-from .train import make_optimizers, train_step
+from ..accel import amp_dtype, grad_scaler
+from ..architectures import architecture
+from ..paper_configs import paper_config
+from ..infogan import InfoGAN
+from ..train import make_optimizers, train_step
 
 # One configuration per architecture and latent spec; the other rows of Tables 5 and 7
 # differ from these in learning rates and lambdas only.

@@ -22,11 +22,11 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
-from .codes import LatentSpec
-from .evaluate import cluster_metrics
-from .losses import info_lower_bound
-from .models import split_q
-from .train import LOSS_NAMES, make_optimizers, train_step
+from ..codes import LatentSpec
+from ..evaluate import cluster_metrics
+from ..losses import info_lower_bound
+from ..models import split_q
+from ..train import LOSS_NAMES, make_optimizers, train_step
 
 
 # --- ring: start
@@ -67,7 +67,7 @@ def _mlp(widths: list[int], act: nn.Module) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
-class ToyGenerator(nn.Module):
+class PointGenerator(nn.Module):
     """G(z, c): an MLP from the latent vector [n, spec.dim] to a point in the plane [n, 2]."""
 
     def __init__(self, spec: LatentSpec, hidden: int = 128, depth: int = 2):
@@ -116,7 +116,7 @@ class ToyInfoGAN(nn.Module):
                  info_to_trunk: bool = True):
         super().__init__()
         self.spec, self.learn_sigma = spec, learn_sigma
-        self.G = ToyGenerator(spec, hidden)
+        self.G = PointGenerator(spec, hidden)
         self.D = ToyDiscriminator(spec, hidden, learn_sigma=learn_sigma,
                                   info_to_trunk=info_to_trunk)
 

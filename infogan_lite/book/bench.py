@@ -1,4 +1,4 @@
-"""How fast does InfoGAN train? Training loops timed side by side (python -m infogan_lite bench).
+"""How fast does InfoGAN train? Training loops timed side by side (chapter 6; python -m infogan_lite bench).
 
 Four loops run the paper's Table-1 networks at batch 128 in one process:
 
@@ -29,14 +29,14 @@ from typing import Callable, NamedTuple
 import torch
 from torch import nn
 
-from .accel import adam_kwargs, amp_dtype, autocast, compile_nets, grad_scaler, select_device
-from .config import TrainConfig
-from .data import load_dataset
-from .infogan import InfoGAN
-from .losses import d_loss, g_loss, info_lower_bound
-from .models import split_q
+from ..accel import adam_kwargs, amp_dtype, autocast, compile_nets, grad_scaler, select_device
+from ..config import TrainConfig
+from ..data import load_dataset
+from ..infogan import InfoGAN
+from ..losses import d_loss, g_loss, info_lower_bound
+from ..models import split_q
 from .naive import naive_loader, naive_step
-from .train import batch_indices, train_step
+from ..train import LOSS_NAMES, batch_indices, train_step
 
 LABELS = {"naive": "naive loop (anti-pattern)", "loop": "infogan_lite loop",
           "compute": "pure compute (floor)", "gan": "plain GAN step (no Q)"}
@@ -113,7 +113,7 @@ def _loop(cfg: BenchConfig, device, images, amp=None, adam="auto", channels_last
     opt_G = torch.optim.Adam(model.G.parameters(), lr=tcfg.lr_g, **kw)
     dtype = amp_dtype(tcfg.amp, device)
     scaler, nets = grad_scaler(device, dtype), compile_nets(model, cfg.compile if compile is None else compile)
-    gen, sums, n = torch.Generator(device).manual_seed(0), torch.zeros(4, device=device), [0]
+    gen, sums, n = torch.Generator(device).manual_seed(0), torch.zeros(len(LOSS_NAMES), device=device), [0]
 
     def step():
         idx = batch_indices(n[0], len(images), cfg.batch_size, tcfg.seed).to(device)
@@ -261,7 +261,7 @@ def peak_memory(names, cfg: BenchConfig) -> dict[str, float]:
     torch.cuda.max_memory_allocated on a GPU. 'train' is a real `train` run."""
     names = [names] if isinstance(names, str) else list(names)
     procs = {name: subprocess.Popen(
-        [sys.executable, "-m", "infogan_lite.bench",
+        [sys.executable, "-m", "infogan_lite.book.bench",
          json.dumps(asdict(replace(cfg, memory=False, variants=(name,))))],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in names}
     peaks = {}
@@ -291,7 +291,7 @@ def _child(cfg: BenchConfig) -> None:
         torch.set_num_threads(cfg.threads)
     device, (name,) = select_device(cfg.device), cfg.variants
     if name == "train":
-        from .train import train
+        from ..train import train
         steps = max(cfg.steps, 2)
         with tempfile.TemporaryDirectory() as out:
             train(TrainConfig(dataset="mnist" if cfg.data == "real" else "toy", steps=steps,

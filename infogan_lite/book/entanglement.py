@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .evaluate import confusion
+from ..evaluate import confusion
 
 
 @torch.no_grad()

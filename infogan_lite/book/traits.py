@@ -1,4 +1,5 @@
-"""What a continuous code controls, measured: image traits from ink moments and intensity.
+"""What a continuous code controls, measured: image traits from ink moments and intensity
+(chapters 7 and 8).
 
 The paper shows (Figure 2c-d) that c2 and c3 learn rotation and width. A picture can be
 chosen to persuade; a number over many noise vectors cannot. Treat an image as a mass

@@ -1,4 +1,4 @@
-"""Small helpers for the book's notebooks: smoke mode and image grids."""
+"""Small helpers for the book's notebooks (every chapter): smoke mode and image grids."""
 from __future__ import annotations
 
 import os

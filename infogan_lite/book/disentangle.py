@@ -1,7 +1,7 @@
 """Measuring disentanglement against known factors: MIG and SAP (chapter 9).
 
 Both metrics read an encoder's codes for images whose generating factors are known
-(the shapes of ``synthetic.py``). For InfoGAN the encoder is Q: the argmax of each
+(the shapes of ``shapes_data.py``). For InfoGAN the encoder is Q: the argmax of each
 categorical code and the mean of each continuous code (``infer_codes``).
 
 * MIG, the mutual information gap (Chen et al., 2018, section 4.1): for each factor v_k,
@@ -30,9 +30,9 @@ import numpy as np
 import torch
 from sklearn.metrics import balanced_accuracy_score
 
-from .evaluate import cluster_metrics, confusion
+from ..evaluate import cluster_metrics, confusion
 from .information import entropy, mutual_information
-from .synthetic import CATEGORICAL
+from ..shapes_data import CATEGORICAL
 
 
 def discretize(values, n_bins: int = 20) -> np.ndarray:
@@ -148,7 +148,7 @@ def shapes_config(**overrides):
     """The shapes set on Table 1's networks: c1 ~ Cat(3) for the shape, four continuous codes
     for scale, rotation, x and y, and 10 noise variables (our choice; the paper has no
     such experiment)."""
-    from .config import TrainConfig
+    from ..config import TrainConfig
 
     settings = dict(dataset="shapes", arch="mnist", n_noise=10, categorical=(3,), continuous=4,
                     eval_every=0, out_dir="runs/shapes")

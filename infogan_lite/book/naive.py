@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .models import split_q
+from ..models import split_q
 
 
 # --- naive loop: start
@@ -35,7 +35,7 @@ def naive_loader(data: str, root, batch_size: int):
     """A DataLoader with per-sample ToTensor/Normalize, as the ports build it."""
     from torchvision import datasets, transforms
 
-    from .data import data_root
+    from ..data import data_root
     tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.0,), (1.0,))])
     ds = (datasets.MNIST(str(data_root(root)), train=True, download=True, transform=tf)
           if data == "real" else PilDigits(transform=tf))

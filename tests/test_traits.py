@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from infogan_lite import InfoGAN, LatentSpec
-from infogan_lite.shape import (FASHION_TRAITS, TRAITS, breadth, code_effects, fill, height, ink,
+from infogan_lite.book.traits import (FASHION_TRAITS, TRAITS, breadth, code_effects, fill, height, ink,
                                  lean, moments, slant, traits_for, width)
 
 

@@ -1,4 +1,4 @@
-"""Shapes: a synthetic image set whose factors of variation are known (chapter 9).
+"""Shapes: a synthetic image set whose factors of variation are known (the data of chapter 9).
 
 Like dSprites (Matthey et al., 2017), one white shape on a black square, but 28x28 so
 that the MNIST networks of Table 1 run on it unchanged. Five factors, drawn

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .checkpoint import atomic_write
+from ..checkpoint import atomic_write
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"  # shipped with the package
+RESULTS_DIR = Path(__file__).resolve().parent.parent / "results"  # shipped with the package
 
 
 @torch.no_grad()
@@ -52,10 +52,10 @@ def report_run(run_dir, out_dir, data_root=None, n_noise: int = 200,
                refit_steps: int = 300) -> dict:
     """Evaluate a finished (or interrupted) run and write report.json + grids into out_dir.
     A shapes run also gets "disentanglement" (see `shapes_disentanglement`)."""
-    from .data import load_dataset
-    from .evaluate import evaluate_c1
-    from .pretrained import model_from_checkpoint
-    from .shape import code_effects, traits_for
+    from ..data import load_dataset
+    from ..evaluate import evaluate_c1
+    from ..pretrained import model_from_checkpoint
+    from .traits import code_effects, traits_for
 
     for name, value, least in (("n_noise", n_noise, 1), ("refit_steps", refit_steps, 0)):
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
@@ -84,7 +84,7 @@ def shapes_disentanglement(model, refit_steps: int = 300, seed: int = 0) -> dict
     """MIG, SAP and c1 against the shape on the full 4,608-image shapes grid (chapter 9),
     read by Q as trained and, under "refit_q", by a fresh Q head fitted to the finished G."""
     from .disentangle import evaluate_disentanglement
-    from .synthetic import make_shapes
+    from ..shapes_data import make_shapes
 
     images, factors = make_shapes()
     out = evaluate_disentanglement(model, images, factors)
@@ -105,8 +105,8 @@ def refit_q_head(model, steps: int = 300, seed: int = 0, batch_size: int = 64,
     two parts averaged over the last tenth of the steps."""
     import copy
 
-    from .losses import info_lower_bound
-    from .models import init_weights, split_q
+    from ..losses import info_lower_bound
+    from ..models import init_weights, split_q
 
     m, spec = copy.deepcopy(model).float().eval(), model.spec
     with torch.random.fork_rng():          # a fresh head from `seed`, the caller's RNG untouched

@@ -26,7 +26,7 @@ from typing import Callable
 import torch
 
 from .information import mc_estimate
-from .models import split_q
+from ..models import split_q
 
 
 @contextmanager

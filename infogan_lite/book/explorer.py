@@ -1,4 +1,4 @@
-"""The traversal explorer: choose the codes c of G(z, c) and watch the image (paper Figure 2).
+"""The traversal explorer (chapter 7): choose the codes c of G(z, c) and watch the image (Figure 2).
 
 With the noise z held fixed, the paper's MNIST model lets c1 pick the digit type while the
 continuous codes c2 and c3 change rotation and width; Figure 2 pushes them to [-2, 2], beyond

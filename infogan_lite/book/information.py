@@ -103,7 +103,7 @@ def gaussian_mi_monte_carlo(rho: float, n: int, rng: np.random.Generator):
 
 # --- toy generator: start
 @dataclass(frozen=True)
-class ToyGenerator:
+class TableGenerator:
     """A generator x = G(z, c) small enough that P(c, x) and P(c | x) are exact tables.
 
     P_c[k]: prior of the code c; P_z[m]: distribution of the noise z;
@@ -150,11 +150,11 @@ class ToyGenerator:
         return np.minimum((u > cdf).sum(axis=0), len(self.P_c) - 1)
 
 
-def additive_toy_generator(K: int, P_z) -> ToyGenerator:
+def additive_toy_generator(K: int, P_z) -> TableGenerator:
     """c ~ U{0..K-1}, z ~ P_z on {0..M-1}, and the "image" x = G(z, c) = c + z."""
     P_z = _distribution(P_z)
     G = np.add.outer(np.arange(K), np.arange(len(P_z)))
-    return ToyGenerator(np.full(K, 1 / K), P_z, G, n_x=K + len(P_z) - 1)
+    return TableGenerator(np.full(K, 1 / K), P_z, G, n_x=K + len(P_z) - 1)
 # --- toy generator: end
 
 
@@ -173,7 +173,7 @@ def posterior_gap(P_cx: np.ndarray, Q: np.ndarray) -> float:
                      for x in range(P_cx.shape[1]) if P_x[x] > 0))
 
 
-def L_I_monte_carlo(toy: ToyGenerator, Q: np.ndarray, n: int, rng: np.random.Generator):
+def L_I_monte_carlo(toy: TableGenerator, Q: np.ndarray, n: int, rng: np.random.Generator):
     """Estimate L_I by forward sampling only: mean of log Q(c | G(z, c)) + H(c)  (eq-L_I-mc).
 
     Returns (estimate, standard error). The posterior P(c | x) is never used.
@@ -182,7 +182,7 @@ def L_I_monte_carlo(toy: ToyGenerator, Q: np.ndarray, n: int, rng: np.random.Gen
     return mc_estimate(np.log(Q[c, x]) + toy.H_c)
 
 
-def lemma_5_1_monte_carlo(toy: ToyGenerator, f: Callable, n: int, rng: np.random.Generator):
+def lemma_5_1_monte_carlo(toy: TableGenerator, f: Callable, n: int, rng: np.random.Generator):
     """Both sides of Lemma 5.1 with X = c, Y = x  (eq-lemma-5-1), by Monte Carlo.
 
     Left: c ~ P(c), x ~ P(x | c), average f(c, x).
