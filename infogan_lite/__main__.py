@@ -96,7 +96,7 @@ def _run(args) -> int:
     if args.command == "train":
         from .train import train
         _, record = train(_config(args), resume=args.resume, progress=not args.no_progress)
-        print(json.dumps({"steps": record["steps"], "train_seconds": record["train_seconds"],
+        print(json.dumps({"step": record["step"], "train_seconds": record["train_seconds"],
                           "last": record["history"][-1] if record["history"] else None,
                           "eval": record["evals"][-1] if record["evals"] else None}, indent=1))
     elif args.command == "evaluate":

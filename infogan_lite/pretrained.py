@@ -128,7 +128,7 @@ def export_run(run_dir, name: str, dest=None, storage: str = "int8") -> Path:
         "learn_sigma": cfg.learn_sigma, "config": cfg.to_dict(), "files": files,
         "storage": storage, "storage_check": storage_check(model, shipped, test_x),
         "metrics": {k: metrics[k] for k in ("accuracy", "nmi", "ari", "usage", "confusion")},
-        "max_L_I": max((r["L_I"] for r in history), default=None),
+        "max_L_I": max((r.get("L_I_cat", r.get("L_I")) for r in history), default=None),
         "history": history, "evals": evals,
         "torch": torch.__version__, "machine": platform.machine(),
     }

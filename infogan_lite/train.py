@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import time
-import warnings
 from pathlib import Path
 
 import torch
@@ -17,17 +16,19 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .accel import adam_kwargs, amp_dtype, autocast, compile_nets, grad_scaler, select_device
-from .checkpoint import (CheckpointError, atomic_write, folder_lock, load_checkpoint,
-                         load_model_state, save_checkpoint)
-from .config import TrainConfig
 from .architectures import architecture
+from .checkpoint import CheckpointError, atomic_write, folder_lock, load_checkpoint
+from .config import TrainConfig
 from .data import labelled_subset, load_dataset
 from .evaluate import evaluate_c1, label_free_c1
 from .infogan import InfoGAN
 from .losses import d_loss, g_loss, info_lower_bound
 from .models import split_q
+from .run_state import RunState, Stopwatch
 
-LOSS_NAMES = ("L_D", "L_G", "L_I", "L_I_cont", "L_sup")
+# the history's columns: the GAN losses, the bound L_I of the categorical and of the continuous
+# codes (eq. 5, in nats), and the semi-supervised term
+LOSS_NAMES = ("L_D", "L_G", "L_I_cat", "L_I_cont", "L_sup")
 PROBE_IMAGES = 5000  # real training images on which the label-free criteria are read
 
 
@@ -102,48 +103,6 @@ def batch_indices(step: int, n: int, batch_size: int, seed: int) -> torch.Tensor
     return perm[i * batch_size:(i + 1) * batch_size]
 
 
-def _state(model, opt_DQ, opt_G, gen, cfg, step, history, evals, seconds, partial):
-    """Everything a resumed run needs to continue bit for bit, including the loss sums
-    accumulated since the last history row (`partial`: sums, count)."""
-    return {"config": cfg.to_dict(), "step": step, "model": model.state_dict(),
-            "opt_DQ": opt_DQ.state_dict(), "opt_G": opt_G.state_dict(),
-            "gen": gen.get_state(), "history": json.dumps(history), "evals": json.dumps(evals),
-            "train_seconds": seconds, "sums": partial[0], "count": partial[1]}
-
-
-# Settings that shape the model or the batches; learning rates and lambdas may change on resume.
-MUST_MATCH = ("dataset", "arch", "n_noise", "categorical", "continuous", "learn_sigma",
-              "baseline", "seed", "batch_size", "labels_per_class")
-
-
-def _restore(path, model, opt_DQ, opt_G, gen, cfg):
-    """Load a checkpoint into the fresh model, optimisers and generator of a run it fits."""
-    state = load_checkpoint(path)
-    saved = TrainConfig.from_dict(state["config"])
-    for key in MUST_MATCH:
-        if getattr(saved, key) != getattr(cfg, key):
-            raise ValueError(
-                f"checkpoint {path} was written with {key}={getattr(saved, key)!r} but this run "
-                f"has {key}={getattr(cfg, key)!r}: use another out_dir, or the same setting")
-    load_model_state(model, state["model"], path)  # checks every name and shape first
-    try:
-        opt_DQ.load_state_dict(state["opt_DQ"])
-        opt_G.load_state_dict(state["opt_G"])
-        gen.set_state(state["gen"])
-        restored = (int(state["step"]), json.loads(state["history"]), json.loads(state["evals"]),
-                    float(state["train_seconds"]))
-    except (KeyError, TypeError, ValueError, RuntimeError) as err:
-        raise CheckpointError(f"checkpoint {path} is incomplete or from another version "
-                              f"({type(err).__name__}: {err}): use another out_dir") from err
-    for opt, lr, key in ((opt_DQ, cfg.lr_d, "lr_d"), (opt_G, cfg.lr_g, "lr_g")):
-        if getattr(saved, key) != lr:  # e.g. lowered after a non-finite loss
-            warnings.warn(f"resuming {path} with {key}={lr} (it was {getattr(saved, key)})")
-        for group in opt.param_groups:
-            group.update(lr=lr, betas=(cfg.beta1, cfg.beta2))
-    partial = (state["sums"], int(state["count"])) if "sums" in state else None
-    return (*restored, partial)
-
-
 def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> tuple[InfoGAN, dict]:
     """Train an InfoGAN from `cfg`; return the model and its record (history, evals, timing).
 
@@ -155,6 +114,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> tupl
         return _train(cfg, resume, progress)
 
 
+# --- loop: start
 def _train(cfg: TrainConfig, resume: bool, progress: bool) -> tuple[InfoGAN, dict]:
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
@@ -162,72 +122,82 @@ def _train(cfg: TrainConfig, resume: bool, progress: bool) -> tuple[InfoGAN, dic
     torch.manual_seed(cfg.seed)
     model = InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma).to(device)
     opt_DQ, opt_G = make_optimizers(model, cfg)
-    gen = torch.Generator(device).manual_seed(cfg.seed)
-    step, history, evals, seconds, partial = 0, [], [], 0.0, None
-    ckpt = out / "checkpoint.pt"
-    if resume and ckpt.exists():
-        step, history, evals, seconds, partial = _restore(ckpt, model, opt_DQ, opt_G, gen, cfg)
+    gen, ckpt = torch.Generator(device).manual_seed(cfg.seed), out / "checkpoint.pt"
+    run = RunState.restore(ckpt, model, opt_DQ, opt_G, gen, cfg) if resume and ckpt.exists() \
+        else RunState()
     # written first, so that an unwritable out_dir or a full disk stops the run before any work
     atomic_write(out / "config.json", lambda f: f.write(json.dumps(cfg.to_dict(), indent=1).encode()))
-
-    train_x, train_y = load_dataset(cfg.dataset, True, cfg.data_root)
-    images = model.from_unit_range(train_x).to(device)
-    if cfg.batch_size > len(images):
-        raise ValueError(f"batch_size {cfg.batch_size} is larger than the {len(images)} training "
-                         f"images of {cfg.dataset}: use a smaller batch_size")
-    probe = train_x[::max(1, len(train_x) // PROBE_IMAGES)][:PROBE_IMAGES]  # no labels used
-    labelled = _labelled(cfg, images, train_y, model) if cfg.labels_per_class else None
-    test_x, test_y = load_dataset(cfg.dataset, False, cfg.data_root) if cfg.eval_every else (None, None)
+    data = _RunData(cfg, model, device)
     dtype = amp_dtype(cfg.amp, device)
     scaler, nets = grad_scaler(device, dtype), compile_nets(model, cfg.compile)
-
-    sums, count = torch.zeros(len(LOSS_NAMES), device=device), 0
-    if partial:  # losses summed since the last history row, as the checkpoint left them
-        sums, count = partial[0].to(device), partial[1]
+    sums = torch.zeros(len(LOSS_NAMES), device=device) if run.sums is None else run.sums.to(device)
     finite = torch.ones((), dtype=torch.bool, device=device)  # every loss so far was finite
-    bar = tqdm(total=cfg.steps, initial=step, disable=not progress, desc=f"{cfg.dataset} seed {cfg.seed}")
+    bar = tqdm(total=cfg.steps, initial=run.step, disable=not progress, desc=f"{cfg.dataset} seed {cfg.seed}")
+    clock = Stopwatch(run.seconds)
     model.train()
-    t0 = time.perf_counter()
-    while step < cfg.steps:
-        idx = batch_indices(step, len(images), cfg.batch_size, cfg.seed).to(device)
-        losses = train_step(model, opt_DQ, opt_G, images[idx], gen, cfg, scaler, dtype, nets, labelled)
+    while run.step < cfg.steps:
+        idx = batch_indices(run.step, len(data.images), cfg.batch_size, cfg.seed).to(device)
+        losses = train_step(model, opt_DQ, opt_G, data.images[idx], gen, cfg, scaler, dtype, nets,
+                            data.labelled)
         sums += losses
         finite &= torch.isfinite(losses).all()
-        step, count = step + 1, count + 1
+        run.step, run.count = run.step + 1, run.count + 1
         bar.update(1)
-        if step % cfg.log_every == 0 or step == cfg.steps:
-            row = _log_row(step, sums / count, cfg, seconds + time.perf_counter() - t0)
-            history.append(row)
-            bar.set_postfix(L_I=f"{row['L_I']:.3f}", L_D=f"{row['L_D']:.3f}")
+        if _due(run.step, cfg.log_every, cfg):
+            run.history.append(_log_row(run.step, sums / run.count, cfg, clock.seconds()))
+            bar.set_postfix(L_I_cat=f"{run.history[-1]['L_I_cat']:.3f}")
             sums.zero_()
-            count = 0
-        if cfg.eval_every and (step % cfg.eval_every == 0 or step == cfg.steps):
-            seconds += time.perf_counter() - t0
-            t_eval = time.perf_counter()
-            m = evaluate_c1(model, test_x, test_y)
-            free = label_free_c1(model, probe)
-            evals.append({"step": step, "train_seconds": round(seconds, 2),
-                          **{k: m[k] for k in ("accuracy", "plain_accuracy", "nmi", "ari", "usage")},
-                          **{f"label_free_{k}": round(v, 5) for k, v in free.items()},
-                          "eval_seconds": round(time.perf_counter() - t_eval, 2)})
-            t0 = time.perf_counter()
-        if cfg.snapshot_every and step % cfg.snapshot_every == 0:
-            _snapshot(model, out / "snapshots" / f"step{step:06d}.pt")
-        if step % cfg.checkpoint_every == 0 or step == cfg.steps:
+            run.count = 0
+        if cfg.eval_every and _due(run.step, cfg.eval_every, cfg):
+            with clock.paused():
+                run.evals.append(_evaluate(model, data, run.step, clock.seconds()))
+        if cfg.snapshot_every and run.step % cfg.snapshot_every == 0:
+            _snapshot(model, out / "snapshots" / f"step{run.step:06d}.pt")
+        if _due(run.step, cfg.checkpoint_every, cfg):
             if not finite:  # never overwrite the last good checkpoint with broken weights
-                _refuse_non_finite(step, "a loss since the last log", cfg)
-            now = seconds + time.perf_counter() - t0
-            save_checkpoint(ckpt, _state(model, opt_DQ, opt_G, gen, cfg, step, history, evals, now,
-                                          (sums, count)))
+                _refuse_non_finite(run.step, "a loss since the last log", cfg)
+            run.seconds, run.sums = clock.seconds(), sums
+            run.save(ckpt, model, opt_DQ, opt_G, gen, cfg)
     bar.close()
-    seconds += time.perf_counter() - t0
-    record = {"config": cfg.to_dict(), "steps": step, "train_seconds": round(seconds, 2),
-              "history": history, "evals": evals}
+    record = {"config": cfg.to_dict(), "step": run.step, "train_seconds": round(clock.seconds(), 2),
+              "history": run.history, "evals": run.evals}
     atomic_write(out / "record.json", lambda f: f.write(json.dumps(record, indent=1).encode()))
     return model, record
+# --- loop: end
 
 
-def _labelled(cfg, images, labels, model):
+def _due(step: int, every: int, cfg: TrainConfig) -> bool:
+    """True every `every` steps, and at the last step."""
+    return step % every == 0 or step == cfg.steps
+
+
+class _RunData:
+    """The tensors a run reads: training images on the device, the probe images for the
+    label-free criteria, the labelled images of a semi-supervised run, the test set."""
+
+    def __init__(self, cfg: TrainConfig, model: InfoGAN, device):
+        train_x, train_y = load_dataset(cfg.dataset, True, cfg.data_root)
+        if cfg.batch_size > len(train_x):
+            raise ValueError(f"batch_size {cfg.batch_size} is larger than the {len(train_x)} "
+                             f"training images of {cfg.dataset}: use a smaller batch_size")
+        self.images = model.from_unit_range(train_x).to(device)
+        self.probe = train_x[::max(1, len(train_x) // PROBE_IMAGES)][:PROBE_IMAGES]  # no labels
+        self.labelled = _labelled(cfg, self.images, train_y) if cfg.labels_per_class else None
+        self.test = load_dataset(cfg.dataset, False, cfg.data_root) if cfg.eval_every else None
+
+
+def _evaluate(model, data: _RunData, step: int, train_seconds: float) -> dict:
+    """One row of `evals`: c1 against the test labels, and the label-free criteria."""
+    t0 = time.perf_counter()
+    m = evaluate_c1(model, *data.test)
+    free = label_free_c1(model, data.probe)
+    return {"step": step, "train_seconds": round(train_seconds, 2),
+            **{k: m[k] for k in ("accuracy", "plain_accuracy", "nmi", "ari", "usage")},
+            **{f"label_free_{k}": round(v, 5) for k, v in free.items()},
+            "eval_seconds": round(time.perf_counter() - t0, 2)}
+
+
+def _labelled(cfg, images, labels):
     """The semi-supervised run's labelled images (on the device) and labels."""
     K = cfg.categorical[0]
     if int(labels.max()) >= K:
@@ -251,7 +221,7 @@ def _log_row(step: int, means: torch.Tensor, cfg: TrainConfig, seconds: float) -
         _refuse_non_finite(step, values, cfg)
     H_c = cfg.spec.H_c
     return {"step": step, "seconds": round(seconds, 2), **{k: round(v, 5) for k, v in values.items()},
-            "L_I_frac": round(values["L_I"] / H_c, 5) if H_c else None}
+            "L_I_frac": round(values["L_I_cat"] / H_c, 5) if H_c else None}
 
 
 def _refuse_non_finite(step: int, what, cfg: TrainConfig):

@@ -100,7 +100,7 @@ def _check_product(args: list[str], stdout: str, tmp: Path) -> None:
     if command == "train":
         out = tmp / args[args.index("--out-dir") + 1]
         record = json.loads((out / "record.json").read_text())
-        assert record["steps"] == 2 and (out / "checkpoint.pt").exists()
+        assert record["step"] == 2 and (out / "checkpoint.pt").exists()
         assert json.loads((out / "config.json").read_text())["seed"] == int(args[args.index("--seed") + 1])
     elif command == "export":
         name = args[args.index("--name") + 1]

@@ -13,7 +13,7 @@ def test_cli_trains_exports_and_evaluates_with_the_config_defaults(tmp_path):
     r = _cli("train", "--dataset", "toy", "--steps", "4", "--batch-size", "16", "--log-every", "2",
              "--eval-every", "4", "--device", "cpu", "--out-dir", str(run), "--no-progress", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)["steps"] == 4
+    assert json.loads(r.stdout)["step"] == 4
     config = json.loads((run / "config.json").read_text())
     assert (config["lr_d"], config["lr_g"], config["beta1"], config["n_noise"]) == (2e-4, 1e-3, 0.5, 62)
     r = _cli("export", str(run), "--name", "toy", "--dest", str(tmp_path / "w"), cwd=tmp_path)

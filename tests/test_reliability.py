@@ -14,6 +14,7 @@ import dataclasses
 import errno
 import importlib
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -24,24 +25,14 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from infogan_lite import Architecture, InfoGAN, Layer, LatentSpec, TrainConfig, architectures, train
+from infogan_lite import Architecture, InfoGAN, Layer, LatentSpec, TrainConfig, train
+from infogan_lite.architectures import architecture
 from infogan_lite.checkpoint import (CheckpointError, atomic_write, folder_lock, load_checkpoint,
                                      load_model_state, save_checkpoint)
-from infogan_lite.pretrained import _load_strict, export_run, load_pretrained, model_from_checkpoint
+from infogan_lite.pretrained import export_run, load_pretrained, model_from_checkpoint
 from infogan_lite.pretrained import sha256 as file_sha256
 
 T = importlib.import_module("infogan_lite.train")  # the module (the package exports train())
-
-# Table 1's layout with every width divided by 8: the same code, a 0.6 MB checkpoint.
-TINY = Architecture(g_fc=(32,), g_base=(8, 7), g_upconv=(Layer(8, 2, True),),
-                    d_conv=(Layer(8, 2, False), Layer(16, 2, True)), d_fc=(32,), q_hidden=16)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def tiny_arch():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(architectures.ARCHITECTURES, "tiny-test", TINY)
-        yield
 
 
 @pytest.fixture
@@ -56,13 +47,13 @@ def said(request):
 
 
 def _cfg(out_dir, **kw) -> TrainConfig:
-    return TrainConfig(**{**dict(dataset="toy", arch="tiny-test", steps=6, batch_size=16,
+    return TrainConfig(**{**dict(dataset="toy", arch="tiny", steps=6, batch_size=16,
                                  log_every=2, checkpoint_every=2, eval_every=0, device="cpu",
                                  amp="off", threads=1, seed=5, out_dir=str(out_dir)), **kw})
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, tiny_arch):
+def run(tmp_path_factory):
     """A finished tiny run (checkpoint at step 4) and its exported weights."""
     tmp = tmp_path_factory.mktemp("reliability")
     train(_cfg(tmp / "run", steps=4), progress=False)
@@ -174,8 +165,8 @@ def test_a_checkpoint_without_optimiser_state_is_refused_on_resume(ckpt, said):
     said(e)
 
 
-def test_a_failed_load_leaves_the_model_as_it_was(ckpt):
-    model = InfoGAN(LatentSpec(continuous=3), TINY)  # one more continuous code than the file
+def test_a_failed_load_leaves_the_model_as_it_was(ckpt, tiny_arch):
+    model = InfoGAN(LatentSpec(continuous=3), tiny_arch)  # one more continuous code than the file
     before = _tensors(model)
     with pytest.raises(CheckpointError):
         load_model_state(model, load_checkpoint(ckpt)["model"], ckpt)
@@ -215,7 +206,8 @@ def _replace_weights(weights: Path, part: str, write) -> Path:
     ("G", lambda p: save_file({"net.0.weight": torch.zeros(5, 5)}, str(p)),
      "does not fit a model with .* another LatentSpec or architecture"),
     ("D", lambda p: save_file({k: v.fill_(float("nan")) if v.is_floating_point() else v for k, v
-                               in InfoGAN(LatentSpec(), TINY).D.state_dict().items()}, str(p)),
+                               in InfoGAN(LatentSpec(), architecture("tiny")).D.state_dict().items()},
+                              str(p)),
      "NaN or infinite values .* diverged"),
 ], ids=["truncated safetensors", "text file", "safetensors of another model", "NaN weights"])
 def test_unusable_weights_files_are_named_with_the_fix(weights, part, write, message, said):
@@ -253,14 +245,18 @@ def test_a_manifest_that_does_not_fit_its_weights_is_refused(weights, edit, mess
     said(e)
 
 
-def test_a_failed_weights_load_leaves_the_network_as_it_was(weights):
-    model = InfoGAN(LatentSpec(continuous=3), TINY)
-    from safetensors.torch import load_file
-    before = _tensors(model.D)
-    with pytest.raises(CheckpointError):
-        _load_strict(model.D, load_file(str(weights / "tiny-D.safetensors")),
-                     weights / "tiny-D.safetensors", model.spec)
-    assert _unchanged(before, model.D)
+def test_a_failed_weights_load_returns_no_model_and_changes_nothing(weights):
+    """load_pretrained builds a fresh model and hands it out only when every file fitted, so
+    a failed load leaves no half-loaded network anywhere, and no trace: the files are as they
+    were, and once the manifest is right again the same weights load as before."""
+    good, manifest = load_pretrained("tiny", root=weights), (weights / "tiny.json").read_text()
+    files = {p.name: p.read_bytes() for p in weights.glob("*.safetensors")}
+    _manifest(weights, lambda m: m["spec"].update({"continuous": 3}))  # one code more than the files
+    with pytest.raises(CheckpointError, match="tiny-G.safetensors does not fit a model with .*continuous=3"):
+        load_pretrained("tiny", root=weights)
+    assert {p.name: p.read_bytes() for p in weights.glob("*.safetensors")} == files
+    (weights / "tiny.json").write_text(manifest)
+    assert _unchanged(_tensors(good), load_pretrained("tiny", root=weights))
 
 
 # --- configs ------------------------------------------------------------------------------
@@ -309,7 +305,7 @@ def test_the_command_line_reports_a_non_finite_loss_without_a_traceback(tmp_path
                                                                         capsys):
     from infogan_lite.__main__ import main
     monkeypatch.setattr(T, "train_step", lambda *a, **k: torch.full((len(T.LOSS_NAMES),), float("nan")))
-    code = main(["train", "--dataset", "toy", "--arch", "tiny-test", "--steps", "2",
+    code = main(["train", "--dataset", "toy", "--arch", "tiny", "--steps", "2",
                  "--batch-size", "8", "--log-every", "2", "--eval-every", "0", "--device", "cpu",
                  "--out-dir", str(tmp_path), "--no-progress"])
     assert code == 2 and capsys.readouterr().err.startswith("error: non-finite loss at step 2")
@@ -318,9 +314,9 @@ def test_the_command_line_reports_a_non_finite_loss_without_a_traceback(tmp_path
 # --- calls ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def tiny_model():
+def tiny_model(tiny_arch):
     torch.manual_seed(0)
-    return InfoGAN(LatentSpec(), TINY).eval()
+    return InfoGAN(LatentSpec(), tiny_arch).eval()
 
 
 ONE, CONT = torch.tensor([[1]]), torch.zeros(1, 2)
@@ -389,8 +385,16 @@ def test_a_non_finite_loss_keeps_the_last_good_checkpoint_and_resume_with_lower_
         warnings.simplefilter("always")
         _, record = train(lower, resume=True, progress=False)
     assert any("lr_d=0.0001" in str(w.message) for w in caught)
-    assert record["steps"] == 6 and [r["step"] for r in record["history"]][-1] == 6
-    assert all(v == v for r in record["history"] for v in r.values() if v is not None)
+    assert record["step"] == 6 and [r["step"] for r in record["history"]][-1] == 6
+    assert all(math.isfinite(v) for r in record["history"] for v in r.values() if v is not None)
+    # the fault left no trace: the same weights as the clean run resumed with the same lower lr
+    shutil.copytree(tmp_path / "clean", tmp_path / "clean-resumed")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected, _ = train(dataclasses.replace(lower, out_dir=str(tmp_path / "clean-resumed")),
+                            resume=True, progress=False)
+    resumed = load_checkpoint(ckpt)["model"]
+    assert all(torch.equal(resumed[k], v) for k, v in expected.state_dict().items())
     final = load_checkpoint(ckpt)
     assert [g["lr"] for g in final["opt_DQ"]["param_groups"]] == [cfg.lr_d / 2]
     assert [g["lr"] for g in final["opt_G"]["param_groups"]] == [cfg.lr_g / 2]
@@ -446,7 +450,7 @@ def test_a_second_training_process_in_the_same_out_dir_is_refused(tmp_path, said
         with pytest.raises(CheckpointError, match="another training process is writing to") as e:
             train(_cfg(tmp_path / "run"), resume=True, progress=False)
     said(e)
-    assert train(_cfg(tmp_path / "run", steps=2), progress=False)[1]["steps"] == 2  # lock released
+    assert train(_cfg(tmp_path / "run", steps=2), progress=False)[1]["step"] == 2  # lock released
 
 
 @pytest.fixture

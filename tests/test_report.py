@@ -75,9 +75,9 @@ def test_load_reports_says_how_to_make_them(tmp_path):
 
 
 def test_li_curves_average_runs_cut_to_the_shortest():
-    runs = [{"history": [{"step": 50 * (i + 1), "L_I": v} for i, v in enumerate(vals)]}
+    runs = [{"history": [{"step": 50 * (i + 1), "L_I_cat": v} for i, v in enumerate(vals)]}
             for vals in ([1.0] * 10, [2.0] * 12)]
-    c = li_curves(runs, key="L_I", window=1)
+    c = li_curves(runs, key="L_I_cat", window=1)
     assert list(c["steps"]) == [50 * (i + 1) for i in range(10)]
     assert np.allclose(c["mean"], 1.5) and np.allclose(c["sd"], np.std([1, 2], ddof=1))
 

@@ -86,5 +86,5 @@ def test_train_runs_on_shapes(tmp_path):
                       batch_size=8, log_every=1, checkpoint_every=2, eval_every=2, device="cpu",
                       threads=1, out_dir=str(tmp_path / "run"))
     model, record = train(cfg, progress=False)
-    assert record["steps"] == 2 and np.isfinite(record["history"][-1]["L_I"])
+    assert record["step"] == 2 and np.isfinite(record["history"][-1]["L_I_cat"])
     assert 0 <= record["evals"][-1]["accuracy"] <= 1

@@ -15,7 +15,6 @@ torch.cuda.max_memory_allocated), because one process's peak says nothing about 
 from __future__ import annotations
 
 import json
-import math
 import resource
 import statistics
 import subprocess
@@ -33,8 +32,7 @@ from ..accel import adam_kwargs, amp_dtype, autocast, compile_nets, grad_scaler,
 from ..config import TrainConfig
 from ..data import load_dataset
 from ..infogan import InfoGAN
-from ..losses import d_loss, g_loss, info_lower_bound
-from ..models import split_q
+from ..losses import d_loss, g_loss
 from .naive import naive_loader, naive_step
 from ..train import LOSS_NAMES, batch_indices, train_step
 
@@ -86,8 +84,9 @@ def _model(cfg: BenchConfig, device):
 
 def _naive(cfg: BenchConfig, device, images) -> Variant:
     model = _model(cfg, device)
-    opt_D = torch.optim.Adam(model.D.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    opt_G = torch.optim.Adam(model.G.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    tcfg = TrainConfig()  # the naive loop's ports use the paper's rates and betas too
+    opt_D = torch.optim.Adam(model.D.parameters(), lr=tcfg.lr_d, betas=(tcfg.beta1, tcfg.beta2))
+    opt_G = torch.optim.Adam(model.G.parameters(), lr=tcfg.lr_g, betas=(tcfg.beta1, tcfg.beta2))
     loader, batches = naive_loader(cfg.data, cfg.data_root, cfg.batch_size), iter(())
 
     def step():
@@ -126,43 +125,28 @@ def _loop(cfg: BenchConfig, device, images, amp=None, adam="auto", channels_last
 
 
 def _compute(cfg: BenchConfig, device, images) -> Variant:
-    """The floor: the arithmetic of one step (forwards, backwards, Adam), nothing else."""
-    model, tcfg = _model(cfg, device), TrainConfig(amp=cfg.amp)
-    spec, dtype = model.spec, amp_dtype(cfg.amp, device)
-    G, D = compile_nets(model, cfg.compile) or (model.G, model.D)
-    kw = {"betas": (0.5, 0.999), **adam_kwargs(device)}
+    """The floor: `train_step` on one batch already in place (forwards, backwards, Adam)."""
+    model, tcfg = _model(cfg, device), TrainConfig(amp=cfg.amp, batch_size=cfg.batch_size)
+    kw = {"betas": (tcfg.beta1, tcfg.beta2), **adam_kwargs(device)}
     opt_DQ = torch.optim.Adam(model.D.parameters(), lr=tcfg.lr_d, **kw)
     opt_G = torch.optim.Adam(model.G.parameters(), lr=tcfg.lr_g, **kw)
-    x = images[:cfg.batch_size].clone()
-    z, c_cat, c_cont = spec.sample(cfg.batch_size, generator=torch.Generator(device).manual_seed(0))
-    latent, H_cont = spec.assemble(z, c_cat, c_cont), spec.continuous * math.log(2)
-
-    def info(q_raw):
-        return sum(info_lower_bound(split_q(q_raw, spec, False), c_cat, c_cont, spec.H_c, H_cont))
-
-    def step():
-        with autocast(device, dtype):
-            fake = G(latent)
-            real_logits, _ = D(x)
-            fake_logits, q_raw = D(fake.detach())
-        opt_DQ.zero_grad(set_to_none=True)
-        (d_loss(real_logits.float(), fake_logits.float()) - info(q_raw)).backward()
-        opt_DQ.step()
-        with autocast(device, dtype):
-            fake_logits, q_raw = D(fake)
-        opt_G.zero_grad(set_to_none=True)
-        (g_loss(fake_logits.float()) - info(q_raw)).backward(inputs=list(model.G.parameters()))
-        opt_G.step()
-    return Variant(step, lambda: None, model)
+    dtype = amp_dtype(cfg.amp, device)
+    scaler, nets = grad_scaler(device, dtype), compile_nets(model, cfg.compile)
+    x, gen = images[:cfg.batch_size].clone(), torch.Generator(device).manual_seed(0)
+    return Variant(lambda: train_step(model, opt_DQ, opt_G, x, gen, tcfg, scaler, dtype, nets),
+                   lambda: None, model)
 
 
 def _gan(cfg: BenchConfig, device, images) -> Variant:
-    """A plain GAN step in the same loop: D's logit only, Q's head never evaluated."""
+    """A plain GAN step in the same loop: D's logit only, Q's head never evaluated.
+
+    The same update as `train_step` with lambda = 0 for G, D's trunk and D's head (a test
+    pins it), without the cost of Q."""
     model, tcfg = _model(cfg, device), TrainConfig(amp=cfg.amp)
     spec, dtype = model.spec, amp_dtype(cfg.amp, device)
     D = nn.Sequential(model.D.trunk, model.D.d_head, nn.Flatten(0))  # shares D's weights
     G, D = (torch.compile(model.G), torch.compile(D)) if cfg.compile else (model.G, D)
-    kw = {"betas": (0.5, 0.999), **adam_kwargs(device)}
+    kw = {"betas": (tcfg.beta1, tcfg.beta2), **adam_kwargs(device)}
     opt_D = torch.optim.Adam(D.parameters(), lr=tcfg.lr_d, **kw)
     opt_G = torch.optim.Adam(model.G.parameters(), lr=tcfg.lr_g, **kw)
     gen, sums, n = torch.Generator(device).manual_seed(0), torch.zeros(2, device=device), [0]

@@ -67,7 +67,8 @@ def report_run(run_dir, out_dir, data_root=None, n_noise: int = 200,
     x, y = load_dataset(cfg.dataset, False, data_root)
     report = {"config": cfg.to_dict(), "step": int(state["step"]),
               "train_seconds": record.get("train_seconds"), "adam": adam_kernel(state),
-              "history": record.get("history", []), "evals": record.get("evals", []),
+              "history": [_renamed(row) for row in record.get("history", [])],
+              "evals": record.get("evals", []),
               "c1": evaluate_c1(model, x, y) if cfg.categorical else None,
               "codes": code_effects(model, n_noise=n_noise, traits=traits_for(cfg.dataset))
               if cfg.continuous else {}}
@@ -135,6 +136,11 @@ def adam_kernel(state: dict) -> str:
     They round differently, so the same seed gives a different run (chapter 7 shows how much)."""
     group = state["opt_G"]["param_groups"][0]
     return "fused" if group.get("fused") else "foreach" if group.get("foreach") else "loop"
+
+
+def _renamed(row: dict) -> dict:
+    """A history row with the names of today's records: "L_I" was the categorical bound."""
+    return {("L_I_cat" if k == "L_I" else k): v for k, v in row.items()}
 
 
 def load_reports(folder) -> dict[str, dict]:

@@ -37,7 +37,7 @@ def time_to_accuracy(record: dict, threshold: float = 0.95) -> dict:
 
 
 def _steps(record: dict) -> int:
-    return record["steps"] if "steps" in record else record["step"]  # record.json, report.json
+    return record["step"] if "step" in record else record["steps"]  # "steps": older records
 
 
 def read_records(paths) -> list[dict]:

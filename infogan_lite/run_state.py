@@ -1,0 +1,88 @@
+"""What a training run carries from step to step, saved and restored as one object.
+
+`RunState.save` and `RunState.restore` write and read the same fields, so a run killed at
+any moment resumes from its last checkpoint bit for bit (tests/test_faults.py kills one
+six times). `Stopwatch` measures training time and pauses while the run evaluates.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import torch
+
+from .checkpoint import CheckpointError, load_checkpoint, load_model_state, save_checkpoint
+from .config import TrainConfig
+
+# Settings that shape the model or the batches; learning rates and lambdas may change on resume.
+MUST_MATCH = ("dataset", "arch", "n_noise", "categorical", "continuous", "learn_sigma",
+              "baseline", "seed", "batch_size", "labels_per_class")
+
+
+class Stopwatch:
+    """Seconds of training, starting from `seconds`; `paused()` leaves time out of the count."""
+
+    def __init__(self, seconds: float = 0.0):
+        self.total, self.started = seconds, time.perf_counter()
+
+    def seconds(self) -> float:
+        return self.total + (time.perf_counter() - self.started if self.started else 0.0)
+
+    @contextlib.contextmanager
+    def paused(self):
+        self.total, self.started = self.seconds(), None
+        try:
+            yield
+        finally:
+            self.started = time.perf_counter()
+
+
+@dataclass
+class RunState:
+    """The step reached, the logs so far, and the loss sums since the last history row."""
+
+    step: int = 0
+    history: list = field(default_factory=list)   # one row every log_every steps
+    evals: list = field(default_factory=list)     # one row every eval_every steps
+    seconds: float = 0.0                          # training time so far, evaluation left out
+    sums: torch.Tensor | None = None              # losses summed since the last history row
+    count: int = 0                                # ... over this many steps
+
+    def save(self, path, model, opt_DQ, opt_G, gen, cfg: TrainConfig) -> None:
+        """Write everything a resumed run needs (atomically, with a checksum)."""
+        save_checkpoint(path, {
+            "config": cfg.to_dict(), "step": self.step, "model": model.state_dict(),
+            "opt_DQ": opt_DQ.state_dict(), "opt_G": opt_G.state_dict(), "gen": gen.get_state(),
+            "history": json.dumps(self.history), "evals": json.dumps(self.evals),
+            "train_seconds": self.seconds, "sums": self.sums, "count": self.count})
+
+    @classmethod
+    def restore(cls, path, model, opt_DQ, opt_G, gen, cfg: TrainConfig) -> "RunState":
+        """Read what `save` wrote into the fresh model, optimisers and generator of a run
+        with the same settings (MUST_MATCH); refuse a checkpoint of another run by name."""
+        state = load_checkpoint(path)
+        saved = TrainConfig.from_dict(state["config"])
+        for key in MUST_MATCH:
+            if getattr(saved, key) != getattr(cfg, key):
+                raise ValueError(
+                    f"checkpoint {path} was written with {key}={getattr(saved, key)!r} but this "
+                    f"run has {key}={getattr(cfg, key)!r}: use another out_dir, or the same setting")
+        load_model_state(model, state["model"], path)  # checks every name and shape first
+        try:
+            opt_DQ.load_state_dict(state["opt_DQ"])
+            opt_G.load_state_dict(state["opt_G"])
+            gen.set_state(state["gen"])
+            run = cls(int(state["step"]), json.loads(state["history"]), json.loads(state["evals"]),
+                      float(state["train_seconds"]), state.get("sums"), int(state.get("count", 0)))
+        except (KeyError, TypeError, ValueError, RuntimeError) as err:
+            raise CheckpointError(f"checkpoint {path} is incomplete or from another version "
+                                  f"({type(err).__name__}: {err}): use another out_dir") from err
+        for opt, lr, key in ((opt_DQ, cfg.lr_d, "lr_d"), (opt_G, cfg.lr_g, "lr_g")):
+            if getattr(saved, key) != lr:  # e.g. lowered after a non-finite loss
+                warnings.warn(f"resuming {path} with {key}={lr} (it was {getattr(saved, key)})")
+            for group in opt.param_groups:
+                group.update(lr=lr, betas=(cfg.beta1, cfg.beta2))
+        return run
