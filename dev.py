@@ -30,14 +30,20 @@ def run(*cmd, **env) -> None:
 
 
 def setup() -> None:
-    """Create .venv and install the package with its book and test extras, when needed."""
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    """Create .venv and install the package with its book and test extras, when needed, with
+    the book's toolchain at the versions of constraints-book.txt (a newer Sphinx or theme can
+    add a warning, and the build fails on any). Redone when either file changes."""
+    constraints = ROOT / "constraints-book.txt"
+    digest = hashlib.sha256()
+    for name in ("pyproject.toml", constraints.name):
+        digest.update((ROOT / name).read_bytes())
+    wanted = digest.hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     if not PYTHON.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
     run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "-e", ".[book,test]")
+        "-c", constraints.name, "-e", ".[book,test]")
     STAMP.write_text(wanted)
 
 

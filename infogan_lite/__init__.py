@@ -9,4 +9,4 @@ from .train import train
 
 __all__ = ["LatentSpec", "TrainConfig", "InfoGAN", "Architecture", "Layer", "load_pretrained",
            "train"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
