@@ -42,10 +42,9 @@ def cpu_has_bf16() -> bool:
 
 EMULATED_BF16 = (
     "amp='bf16' on a CPU without native bfloat16 instructions (AVX512-BF16 or AMX): bf16 is "
-    "emulated there, and slow: an MNIST step took 19 times as long as in float32 on one such "
-    "CPU (11.4 s against 0.61 s at batch 128, one thread). The book's "
-    "runs used bf16 on a CPU that has these instructions; here use amp='auto' (--amp auto), "
-    "which picks float32 on this CPU and learns the same within the spread over seeds (chapter 6).")
+    "emulated there, many times slower than float32 (the book's reproducibility page gives the "
+    "measured cost). Use amp='auto' (--amp auto), which picks float32 on this CPU and learns "
+    "the same within the spread over seeds (chapter 6).")
 
 
 # --- amp: start
@@ -88,9 +87,9 @@ def adam_kwargs(device: torch.device, impl: str = "auto") -> dict:
     """Which Adam kernel to use: 'foreach' (a few batched ops over all tensors), 'fused'
     (one kernel per step), or 'loop' (one small op per tensor, torch's CPU default).
 
-    'auto' is 'fused' on CUDA and 'foreach' elsewhere. On the CPU, 'fused' measured about
-    4% faster (chapter 6) but rounds differently, so a run would no longer repeat, bit for
-    bit, the book's committed runs (all made with 'foreach'); 4% does not pay for that.
+    'auto' is 'fused' on CUDA and 'foreach' elsewhere. On the CPU, 'fused' is a little faster
+    (chapter 6 measures it) but rounds differently, so a run would no longer repeat, bit for
+    bit, the book's committed runs (all made with 'foreach').
     """
     if impl == "auto":
         impl = "fused" if device.type == "cuda" else "foreach"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from .codes import LatentSpec
 from .models import Architecture, Layer
 
-# --- paper architectures: start
 # MNIST (Table 1): 62 noise variables, one 10-way categorical code, two continuous codes.
 MNIST_SPEC = LatentSpec(n_noise=62, categorical=(10,), continuous=2)
 MNIST_ARCH = Architecture()
@@ -36,7 +35,6 @@ CHAIRS_ARCH = Architecture(
     d_conv=(Layer(64, 2, False), Layer(128, 2, True), Layer(256, 2, True),
             Layer(256, 1, True), Layer(256, 1, True)),
     q_hidden=None)
-# --- paper architectures: end
 
 # Not the paper's: Table 1's layout with every width divided by 8 (a 0.6 MB checkpoint), the
 # same code paths in a fraction of the time, for tests and quick checks of a pipeline.

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from .config import TrainConfig
 
-# --- paper configs: start
 # Overrides of TrainConfig's defaults (which are MNIST's), one entry per paper experiment.
 # Tables 5 and 7 give one set of learning rates and lambdas per learned variation.
 PAPER_CONFIGS: dict[str, dict] = {
@@ -55,7 +54,6 @@ PAPER_CONFIGS: dict[str, dict] = {
 # first row of Tables 5 and 7.
 ALIASES = {"faces3d-width": "faces3d-lighting", "faces3d": "faces3d-azimuth",
            "chairs": "chairs-rotation"}
-# --- paper configs: end
 
 
 def paper_config(name: str, **overrides):

@@ -38,7 +38,6 @@ STORAGES = ("int8", "fp16")
 SCALE = ".int8_scale"  # key suffix of a quantised tensor's row scales
 
 
-# --- int8 storage: start
 def quantize(state: dict, storage: str = "int8") -> dict:
     """A state dict as stored: tensors with >= 2 dims as int8 plus per-row float32 scales
     (key + SCALE) when storage is "int8", every other float tensor as float16."""
@@ -70,7 +69,6 @@ def dequantize(tensors: dict, path) -> dict:
             v = (v.float().reshape(len(v), -1) * scale.float()[:, None]).reshape(v.shape)
         out[k] = v
     return out
-# --- int8 storage: end
 
 
 def available(root: Path = PRETRAINED_DIR) -> list[str]:

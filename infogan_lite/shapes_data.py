@@ -52,7 +52,6 @@ def random_factors(n: int, seed: int = 0) -> torch.Tensor:
     return torch.stack([shape, scale, rot * 90, x, y], dim=1)
 
 
-# --- render: start
 def render(factors: torch.Tensor, size: int = 28) -> torch.Tensor:
     """Images [n, 1, size, size] in [0, 1] for a factor table [n, 5].
 
@@ -89,7 +88,6 @@ def _triangle(u, v, s):  # equilateral, circumradius 1.3 s: the largest of three
     R = 1.3 * s
     return torch.stack([math.cos(t) * u + math.sin(t) * v
                         for t in (-math.pi / 2, math.pi / 6, 5 * math.pi / 6)]).amax(0) - R / 2
-# --- render: end
 
 
 def make_shapes(n: int | None = None, seed: int = 0, size: int = 28,

@@ -209,7 +209,6 @@ def _clock(cfg: BenchConfig, device) -> str:
     return "cpu" if device.type == "cpu" and cfg.threads == 1 else "wall"
 
 
-# --- measure: start
 def measure(cfg: BenchConfig) -> dict:
     """Seconds per step of every variant, `repeats` interleaved rounds of `steps` steps each."""
     cfg.validate()
@@ -236,7 +235,6 @@ def measure(cfg: BenchConfig) -> dict:
     return {"config": asdict(cfg), "device": str(device), "clock": _clock(cfg, device),
             "amp": str(amp_dtype(cfg.amp, device)).replace("torch.", ""),
             "threads": torch.get_num_threads(), "times": times}
-# --- measure: end
 
 
 def peak_memory(names, cfg: BenchConfig) -> dict[str, float]:

@@ -165,7 +165,6 @@ def train_toy(model: ToyInfoGAN, cfg, steps: int, ring: Ring = Ring(), batch_siz
 # --- toy loop: end
 
 
-# --- toy evaluation: start
 @torch.no_grad()
 def evaluate_toy(model: ToyInfoGAN, ring: Ring = Ring(), n: int = 4000, seed: int = 123) -> dict:
     """What the first categorical code c_1 does, measured on n fresh samples from the prior.
@@ -188,4 +187,3 @@ def evaluate_toy(model: ToyInfoGAN, ring: Ring = Ring(), n: int = 4000, seed: in
             "purity": (counts.max(dim=1).values / counts.sum(dim=1).clamp(min=1)).tolist(),
             "modes_covered": ring.modes_covered(x),
             "near_mode": float((dist < 4 * ring.std).float().mean()), "counts": counts}
-# --- toy evaluation: end

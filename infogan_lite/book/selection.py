@@ -1,0 +1,60 @@
+"""Choosing a run without the test set (chapter 7): does a label-free criterion read early
+in training predict how good c1 will end up, and what does starting k runs buy?
+
+Every function reads the records that `train` writes (their `evals` rows carry the test-set
+accuracy and the label-free criteria of `evaluate.label_free_c1`, both every eval_every
+steps). The test labels serve only to validate a criterion here, never to choose.
+"""
+from __future__ import annotations
+
+from itertools import combinations, permutations
+
+import numpy as np
+from scipy import stats
+
+CRITERIA = ("label_free_stability", "label_free_confidence", "label_free_info",
+            "label_free_balance")
+
+
+def at_step(record: dict, key: str, step: int) -> float:
+    """The value of `key` in the evaluation row of `step` (a KeyError names what is there)."""
+    for row in record["evals"]:
+        if row["step"] == step:
+            return row[key]
+    raise KeyError(f"no evaluation at step {step}; this run has "
+                   f"{[row['step'] for row in record['evals']]}")
+
+
+def final_accuracy(record: dict) -> float:
+    """c1's matched accuracy on the test set at the run's last evaluation."""
+    return record["evals"][-1]["accuracy"]
+
+
+def rank_correlation(records: list[dict], key: str, step: int) -> tuple[float, float]:
+    """Spearman's rho between `key` at `step` and the final matched accuracy, over runs,
+    with its two-sided p-value: exact (every pairing of the runs) for up to 9 runs."""
+    early = stats.rankdata([at_step(r, key, step) for r in records])
+    final = stats.rankdata([final_accuracy(r) for r in records])
+    rho = float(np.corrcoef(early, final)[0, 1])
+    if len(records) > 9:
+        return rho, float(stats.spearmanr(early, final).pvalue)
+    pairings = np.array(list(permutations(final)))                  # n! x n
+    centred = pairings - pairings.mean(1, keepdims=True)
+    e = early - early.mean()
+    rhos = centred @ e / (np.linalg.norm(centred, axis=1) * np.linalg.norm(e))
+    return rho, float(np.mean(np.abs(rhos) >= abs(rho) - 1e-12))
+
+
+def restart_policy(records: list[dict], key: str, step: int, k: int,
+                   threshold: float = 0.95) -> float:
+    """P(final accuracy >= threshold) when k runs are started, read at `step`, and only the
+    one with the highest `key` is continued: exact, over every k-subset of the runs.
+
+    k = 1 is a single run: the share of runs that reach the threshold.
+    """
+    if not 1 <= k <= len(records):
+        raise ValueError(f"k must lie in 1..{len(records)}, got {k}")
+    early = np.array([at_step(r, key, step) for r in records])
+    good = np.array([final_accuracy(r) >= threshold for r in records])
+    picks = [max(subset, key=lambda i: early[i]) for subset in combinations(range(len(records)), k)]
+    return float(good[picks].mean())

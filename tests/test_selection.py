@@ -1,0 +1,48 @@
+"""Choosing a run by a label-free criterion: known answers on made-up records."""
+import math
+
+import pytest
+
+from infogan_lite.book.selection import at_step, rank_correlation, restart_policy
+
+
+def _record(early, final, key="label_free_stability"):
+    return {"evals": [{"step": 1500, key: early, "accuracy": 0.5},
+                      {"step": 5000, key: 0.0, "accuracy": final}]}
+
+
+FINALS = [0.96, 0.75, 0.97, 0.86, 0.95, 0.80, 0.70, 0.90]
+
+
+def test_a_criterion_that_orders_the_runs_like_their_final_accuracy_has_rho_one():
+    records = [_record(a, a) for a in FINALS]
+    rho, p = rank_correlation(records, "label_free_stability", 1500)
+    assert rho == pytest.approx(1.0)
+    assert p == pytest.approx(2 / math.factorial(8))     # exact: the two extreme orders
+
+
+def test_a_reversed_criterion_has_rho_minus_one():
+    records = [_record(-a, a) for a in FINALS]
+    assert rank_correlation(records, "label_free_stability", 1500)[0] == pytest.approx(-1.0)
+
+
+def test_a_perfect_criterion_succeeds_whenever_one_of_the_k_runs_is_good():
+    records = [_record(a, a) for a in FINALS]
+    n, bad = len(FINALS), sum(a < 0.95 for a in FINALS)           # 3 good runs of 8
+    for k in (1, 2, 3):
+        expected = 1 - math.comb(bad, k) / math.comb(n, k)
+        assert restart_policy(records, "label_free_stability", 1500, k) == pytest.approx(expected)
+    assert restart_policy(records, "label_free_stability", 1500, 1) == pytest.approx(3 / 8)
+
+
+def test_a_reversed_criterion_never_does_better_than_one_run():
+    records = [_record(-a, a) for a in FINALS]
+    single = restart_policy(records, "label_free_stability", 1500, 1)
+    assert restart_policy(records, "label_free_stability", 1500, 3) < single
+
+
+def test_a_missing_evaluation_names_the_steps_there_are():
+    with pytest.raises(KeyError, match=r"no evaluation at step 1000; this run has \[1500, 5000\]"):
+        at_step(_record(0.5, 0.9), "label_free_stability", 1000)
+    with pytest.raises(ValueError, match="k must lie in 1..2"):
+        restart_policy([_record(0.5, 0.9)] * 2, "label_free_stability", 1500, 3)
