@@ -41,29 +41,27 @@ def cluster_metrics(pred, labels, k: int | None = None) -> dict:
 
 
 @torch.no_grad()
+def category_logits(model, images: torch.Tensor, code: int = 0, batch: int = 2000) -> torch.Tensor:
+    """Q's logits for categorical code `code` of images in [0, 1], [n, K] on the CPU, read
+    in eval mode (batch norm with its running statistics) in batches of `batch`."""
+    was_training = model.training
+    model.eval()
+    try:
+        logits = [model.infer(images[i:i + batch])[0][code].cpu()
+                  for i in range(0, len(images), batch)]
+    finally:
+        model.train(was_training)
+    return torch.cat(logits)
+
+
 def predict_categories(model, images: torch.Tensor, code: int = 0, batch: int = 2000) -> torch.Tensor:
     """argmax of Q's logits for categorical code `code`, for images in [0, 1]."""
-    was_training = model.training
-    model.eval()
-    try:
-        preds = [model.infer(images[i:i + batch])[0][code].argmax(1).cpu()
-                 for i in range(0, len(images), batch)]
-    finally:
-        model.train(was_training)
-    return torch.cat(preds)
+    return category_logits(model, images, code, batch).argmax(1)
 
 
-@torch.no_grad()
 def category_probs(model, images: torch.Tensor, code: int = 0, batch: int = 2000) -> torch.Tensor:
     """Q(c_code = k | x) for images in [0, 1]: the softmax of Q's logits, [n, K] on the CPU."""
-    was_training = model.training
-    model.eval()
-    try:
-        probs = [model.infer(images[i:i + batch])[0][code].softmax(1).cpu()
-                 for i in range(0, len(images), batch)]
-    finally:
-        model.train(was_training)
-    return torch.cat(probs)
+    return category_logits(model, images, code, batch).softmax(1)
 
 
 def shifted(images: torch.Tensor, max_shift: int, seed: int) -> torch.Tensor:
