@@ -60,6 +60,14 @@ def load_dataset(name: str, train: bool = True, root=None) -> tuple[torch.Tensor
     return _torchvision(key, train, data_root(root))
 
 
+def validation_split(images: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The last sixth of a training set (MNIST: images 50,000-59,999), whose labels may be
+    used to choose among finished runs; training never reads a label, and the test set is
+    kept for the final measurement."""
+    start = len(images) - len(images) // 6
+    return images[start:], labels[start:]
+
+
 def labelled_subset(labels: torch.Tensor, per_class: int, seed: int) -> torch.Tensor:
     """Indices of `per_class` images of every label, drawn reproducibly from `seed`:
     the few labelled images of semi-supervised training (the rest stay unlabelled)."""

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from infogan_lite import TrainConfig, train
-from infogan_lite.data import labelled_subset
+from infogan_lite.data import labelled_subset, validation_split
 from infogan_lite.evaluate import label_free_c1, shifted
 
 
@@ -89,6 +89,12 @@ def test_labelled_subset_takes_exactly_n_of_every_label_reproducibly():
     assert not torch.equal(idx, labelled_subset(labels, 3, seed=1))
     with pytest.raises(ValueError, match="label 0 has only 30 images"):
         labelled_subset(labels, 31, seed=0)
+
+
+def test_the_validation_split_is_the_last_sixth_of_the_training_set():
+    x, y = torch.arange(60_000.0), torch.arange(60_000) % 10
+    vx, vy = validation_split(x, y)
+    assert vx[0] == 50_000 and len(vx) == 10_000 and torch.equal(vy, y[50_000:])
 
 
 def test_training_logs_the_label_free_criteria_and_plain_accuracy(tiny_config):

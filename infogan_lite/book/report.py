@@ -70,6 +70,7 @@ def report_run(run_dir, out_dir, data_root=None, n_noise: int = 200,
               "history": [_renamed(row) for row in record.get("history", [])],
               "evals": record.get("evals", []),
               "c1": evaluate_c1(model, x, y) if cfg.categorical else None,
+              "validation": _validation(model, cfg, data_root) if cfg.categorical else None,
               "codes": code_effects(model, n_noise=n_noise, traits=traits_for(cfg.dataset))
               if cfg.continuous else {}}
     if cfg.dataset == "shapes":
@@ -136,6 +137,15 @@ def adam_kernel(state: dict) -> str:
     They round differently, so the same seed gives a different run (chapter 7 shows how much)."""
     group = state["opt_G"]["param_groups"][0]
     return "fused" if group.get("fused") else "foreach" if group.get("foreach") else "loop"
+
+
+def _validation(model, cfg, data_root) -> dict:
+    """c1's matched accuracy and NMI on the validation split of the training set."""
+    from ..data import load_dataset, validation_split
+    from ..evaluate import evaluate_c1
+
+    m = evaluate_c1(model, *validation_split(*load_dataset(cfg.dataset, True, data_root)))
+    return {"accuracy": m["accuracy"], "nmi": m["nmi"]}
 
 
 def _renamed(row: dict) -> dict:
