@@ -1,47 +1,126 @@
-"""Command line: python -m infogan_lite {train, evaluate, report, export, bench, versions} --help."""
+"""Command line: python -m infogan_lite {train, evaluate, report, export, bench, versions} --help
+(or infogan-lite ..., the same program installed as a console script)."""
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
+import os
 import sys
 
+from . import __version__
+from .architectures import ARCHITECTURES
 from .config import TrainConfig
+from .data import DATASETS, check_name
+
+AMP_MODES = ("auto", "off", "bf16", "fp16")   # the settings accel.amp_dtype accepts
+# TrainConfig fields whose values are a fixed set: the command line offers exactly these.
+# (TrainConfig.validate still names the valid values for the Python API.)
+CHOICES = {"dataset": DATASETS, "arch": tuple(ARCHITECTURES), "amp": AMP_MODES}
+METAVARS = {"data_root": "DIR", "out_dir": "DIR", "device": "DEVICE", "categorical": "K"}
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Each option's help followed by its default, except where there is nothing to show
+    (None, an on/off switch like --resume); a list default as it would be typed."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        default = action.default
+        if "%(default)" in text or default is None or default is argparse.SUPPRESS \
+                or not action.option_strings:
+            return text
+        if action.nargs == 0 and not isinstance(action, argparse.BooleanOptionalAction):
+            return text                                    # store_true: off unless given
+        if isinstance(default, (list, tuple)):
+            shown = " ".join(map(str, default)) or "none"
+            return f"{text} (default: {shown.replace('%', '%%')})"
+        return f"{text} (default: %(default)s)"
+
+
+def _prog(argv0: str | None = None) -> str:
+    """The program name for the usage lines: the basename of sys.argv[0], so `infogan-lite`
+    for the console script, and `python -m infogan_lite` when run as a module (argv[0] is
+    then this file, __main__.py) or from `python -c`."""
+    if argv0 is None:
+        argv0 = sys.argv[0] if sys.argv else ""
+    name = os.path.basename(argv0)
+    if name.lower().endswith(".exe"):                      # the Windows launcher
+        name = name[:-4]
+    return "python -m infogan_lite" if name in ("", "-c", "__main__.py") else name
+
+
+def _field_help(name: str) -> str:
+    """A TrainConfig field's help line: its metadata["help"] (one source of truth)."""
+    field = next(f for f in dataclasses.fields(TrainConfig) if f.name == name)
+    return field.metadata.get("help", "")
+
+
+def _dataset_name(name: str) -> str:
+    """A data set name normalised as data.check_name does (fashion_mnist -> fashion-mnist);
+    an unknown name is passed on unchanged, for argparse to refuse with the list of choices."""
+    try:
+        return check_name(name)
+    except ValueError:
+        return name
 
 
 def _add_config_args(parser: argparse.ArgumentParser) -> None:
-    """One --flag per TrainConfig field, with the dataclass's default (one source of truth)."""
+    """One --flag per TrainConfig field, with the dataclass's default and the help line of
+    the field's metadata (one source of truth); choices where the values are a fixed set."""
     for f in dataclasses.fields(TrainConfig):
-        default = f.default
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
         flag = "--" + f.name.replace("_", "-")
+        kw = {"default": default, "help": f.metadata.get("help")}
         if isinstance(default, bool):
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=default)
-        elif isinstance(default, tuple):
-            parser.add_argument(flag, type=int, nargs="*", default=list(default), metavar="K")
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, **kw)
+            continue
+        if isinstance(default, tuple):
+            kw.update(type=int, nargs="*", default=list(default))
         else:
-            kind = {"float": float, "int": int}.get(type(default).__name__, str)
-            parser.add_argument(flag, type=kind, default=default)
+            annotation = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
+            kw["type"] = {"float": float, "int": int}.get(annotation) or \
+                {float: float, int: int}.get(type(default), str)
+        if f.name in CHOICES:
+            kw["choices"] = CHOICES[f.name]
+            if f.name == "dataset":
+                kw["type"] = _dataset_name
+        else:
+            kw["metavar"] = METAVARS.get(f.name) or {int: "N", float: "X"}.get(kw["type"],
+                                                                               f.name.upper())
+        parser.add_argument(flag, **kw)
 
 
 def _add_bench_args(p: argparse.ArgumentParser) -> None:
     """The bench subcommand's flags: BenchConfig's fields, with its defaults."""
     from .book.bench import BenchConfig
     d = BenchConfig()
-    p.add_argument("--steps", type=int, default=d.steps, help="steps per variant per round")
-    p.add_argument("--repeats", type=int, default=d.repeats, help="interleaved rounds")
-    p.add_argument("--batch-size", type=int, default=d.batch_size)
-    p.add_argument("--device", default=d.device)
-    p.add_argument("--amp", default=d.amp, choices=["auto", "off", "bf16", "fp16"])
-    p.add_argument("--compile", action=argparse.BooleanOptionalAction, default=d.compile)
-    p.add_argument("--threads", type=int, default=d.threads, help="torch CPU threads (0: default)")
+    p.add_argument("--steps", type=int, default=d.steps, metavar="N",
+                   help="steps per variant per round")
+    p.add_argument("--repeats", type=int, default=d.repeats, metavar="N",
+                   help="interleaved rounds; every variant runs once per round")
+    p.add_argument("--batch-size", type=int, default=d.batch_size, metavar="N",
+                   help="images per step")
+    p.add_argument("--device", default=d.device, metavar="DEVICE",
+                   help="where to run: auto (CUDA, else Apple's MPS, else the CPU), cpu, cuda, "
+                        "cuda:N (the N-th GPU) or mps")
+    p.add_argument("--amp", default=d.amp, choices=AMP_MODES,
+                   help="mixed precision, as in train --amp; the naive loop always runs float32")
+    p.add_argument("--compile", action=argparse.BooleanOptionalAction, default=d.compile,
+                   help="torch.compile G and D (not the naive loop)")
+    p.add_argument("--threads", type=int, default=d.threads, metavar="N",
+                   help="CPU threads for torch; 0 keeps torch's default")
     p.add_argument("--data", default=d.data, choices=["real", "synthetic"],
                    help="real MNIST (and torchvision's loader for the naive loop), or random images")
-    p.add_argument("--data-root", default=None)
+    p.add_argument("--data-root", default=None, metavar="DIR", help=_field_help("data_root"))
     p.add_argument("--memory", action=argparse.BooleanOptionalAction, default=d.memory,
                    help="peak memory of each variant in a fresh process (slower)")
-    p.add_argument("--clock", default=d.clock, choices=["auto", "wall", "cpu"])
-    p.add_argument("--variants", nargs="+", default=list(d.variants),
-                   help="naive, loop, compute, gan")
+    p.add_argument("--clock", default=d.clock, choices=["auto", "wall", "cpu"],
+                   help="wall time, or process CPU time; auto: CPU time for a 1-thread CPU run "
+                        "(a busy machine disturbs it far less), else wall time")
+    p.add_argument("--variants", nargs="+", default=list(d.variants), metavar="NAME",
+                   help="naive (the anti-pattern loop), loop (infogan_lite's), compute (the "
+                        "pure-compute floor), gan (a plain GAN step, no Q)")
     p.add_argument("--ablate", action="store_true",
                    help="instead: the loop with each fast-path option switched alone")
 
@@ -51,40 +130,71 @@ def _config(args) -> TrainConfig:
     return TrainConfig(**{k: v for k, v in vars(args).items() if k in names})
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infogan_lite", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the command line (prog: the name in its usage lines)."""
+    prog = prog or _prog()
+    parser = argparse.ArgumentParser(
+        prog=prog, formatter_class=_HelpFormatter,
+        description=f"InfoGAN (Chen et al., 2016) from the command line: train, evaluate, report, "
+                    f"export, bench. `{prog} COMMAND --help` lists a command's options.")
+    parser.add_argument("--version", action="version", version=f"infogan_lite {__version__}",
+                        help="print the version of infogan_lite and exit")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("train", help="train an InfoGAN; checkpoints and record.json in --out-dir")
+    def command(name: str, summary: str, description: str | None = None):
+        return sub.add_parser(name, help=summary, description=description or summary,
+                              formatter_class=_HelpFormatter)
+
+    p = command("train", "train an InfoGAN; checkpoints and record.json in --out-dir",
+                "Train an InfoGAN. Every option is a field of infogan_lite.TrainConfig; the "
+                "defaults are the paper's MNIST recipe (section 7, Appendix C).")
     _add_config_args(p)
-    p.add_argument("--resume", action="store_true", help="continue from --out-dir/checkpoint.pt")
-    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--resume", action="store_true",
+                   help="continue from OUT_DIR/checkpoint.pt when it exists")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    p = sub.add_parser("evaluate", help="c1 as a classifier: matched accuracy, NMI, ARI, usage")
-    p.add_argument("source", help="a pretrained name (mnist) or a run folder with checkpoint.pt")
-    p.add_argument("--data-root", default=None)
+    from .pretrained import available
+    names = ", ".join(available()) or "none"
+    p = command("evaluate", "c1 as a classifier: matched accuracy, NMI, ARI, usage",
+                "The first categorical code c1 as a classifier on its data set's test split: "
+                "matched accuracy, NMI, ARI and category usage, as JSON.")
+    p.add_argument("source", help=f"a pretrained name ({names}) or a run folder with "
+                                  f"checkpoint.pt")
+    p.add_argument("--data-root", default=None, metavar="DIR", help=_field_help("data_root"))
 
-    p = sub.add_parser("report", help="a run's c1 metrics, code effects and traversal grids, to files")
+    p = command("report", "a run's c1 metrics, code effects and traversal grids, to files")
     p.add_argument("run_dir", help="a run folder with checkpoint.pt (and record.json)")
-    p.add_argument("--out", required=True, help="folder for report.json and c1.png, c2.png, ...")
-    p.add_argument("--data-root", default=None)
-    p.add_argument("--n-noise", type=int, default=200, help="noise vectors for the code effects")
-    p.add_argument("--refit-steps", type=int, default=300,
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="folder for report.json and c1.png, c2.png, ...")
+    p.add_argument("--data-root", default=None, metavar="DIR", help=_field_help("data_root"))
+    p.add_argument("--n-noise", type=int, default=200, metavar="N",
+                   help="noise vectors for the code effects")
+    p.add_argument("--refit-steps", type=int, default=300, metavar="N",
                    help="shapes runs only: batches to refit a fresh Q head on the finished G (0: none)")
 
-    p = sub.add_parser("export", help="write a run's weights as safetensors + manifest")
-    p.add_argument("run_dir")
-    p.add_argument("--name", required=True, help="pretrained name, e.g. mnist")
-    p.add_argument("--dest", default=None, help="folder (default: the package's pretrained/)")
+    p = command("export", "write a run's weights as safetensors + manifest",
+                "Write a run's weights as NAME-G.safetensors, NAME-D.safetensors and the manifest "
+                "NAME.json (checksums, config, metrics) into --out, and print the manifest's "
+                "path. Load them with infogan_lite.load_pretrained(NAME, root=DIR).")
+    p.add_argument("run_dir", help="a run folder with checkpoint.pt, or the checkpoint file")
+    p.add_argument("--name", required=True,
+                   help="name of the exported model, e.g. mnist: the file names' stem")
+    p.add_argument("--out", "--dest", dest="out", default=None, metavar="DIR",
+                   help="folder to write into, created if missing (default: the current "
+                        "directory). To replace the weights committed to the repository, give "
+                        "infogan_lite/pretrained. --dest is the former name of this option")
     p.add_argument("--storage", default="int8", choices=["int8", "fp16"],
-                   help="int8 weight matrices with per-row scales (default), or all float16")
+                   help="int8 weight matrices with per-row scales, or all float16")
 
-    p = sub.add_parser("bench", help="time training loops side by side (chapter 6)")
+    p = command("bench", "time training loops side by side (chapter 6)")
     _add_bench_args(p)
 
-    sub.add_parser("versions", help="versions of Python, the libraries and the device, as JSON")
+    command("versions", "versions of Python, the libraries and the device, as JSON")
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         return _run(args)
     except (ValueError, OSError, RuntimeError, FloatingPointError) as err:
@@ -100,7 +210,14 @@ def _run(args) -> int:
                           "last": record["history"][-1] if record["history"] else None,
                           "eval": record["evals"][-1] if record["evals"] else None}, indent=1))
     elif args.command == "evaluate":
+        from pathlib import Path
+
         from .pretrained import evaluate_source
+        source = Path(args.source)
+        if source.suffix == ".json" and source.is_file():   # not a checkpoint: say what it is
+            raise ValueError(f"{source} is an exported manifest, not a run: evaluate takes a "
+                             f"pretrained name or a run folder; in Python, load it with "
+                             f"load_pretrained({source.stem!r}, root={str(source.parent)!r})")
         print(json.dumps(evaluate_source(args.source, args.data_root), indent=1))
     elif args.command == "report":
         from .book.report import report_run
@@ -111,7 +228,7 @@ def _run(args) -> int:
                                     for c, d in r["codes"].items()}}, indent=1))
     elif args.command == "export":
         from .pretrained import export_run
-        print(export_run(args.run_dir, args.name, args.dest, args.storage))
+        print(export_run(args.run_dir, args.name, args.out, args.storage))
     elif args.command == "bench":
         from .book.bench import BenchConfig, ablate, run
         cfg = BenchConfig(**{k: tuple(v) if k == "variants" else v

@@ -5,7 +5,7 @@ The defaults are the paper's MNIST recipe and its official code (section 7, Appe
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
 from .codes import LatentSpec
 from .architectures import architecture
@@ -34,41 +34,92 @@ def _check_device(name: str) -> None:
 class TrainConfig:
     """Everything a training run depends on. A chapter's config is a few overrides of this."""
 
-    dataset: str = "mnist"
-    data_root: str | None = None      # None: $INFOGAN_LITE_DATA, else ~/.cache/infogan_lite/data
-    arch: str = "mnist"               # a name in architectures.ARCHITECTURES (Table 1 by default)
-    n_noise: int = 62
-    categorical: tuple[int, ...] = (10,)
-    continuous: int = 2
-    lambda_cat: float = 1.0           # paper section 6: lambda = 1 suffices for discrete codes
+    # Each field's metadata["help"] is its line in `python -m infogan_lite train --help`,
+    # which adds the default: keep them short, and say there what the value means.
+    dataset: str = field(default="mnist", metadata={
+        "help": "data set to train on, a name in data.DATASETS; toy is generated and needs "
+                "no files"})
+    data_root: str | None = field(default=None, metadata={
+        "help": "folder of the data files (default: $INFOGAN_LITE_DATA if set, else "
+                "~/.cache/infogan_lite/data, where torchvision downloads what is missing)"})
+    arch: str = field(default="mnist", metadata={
+        "help": "networks, a name in architectures.ARCHITECTURES: the paper's Table 1 "
+                "(mnist, also for fashion-mnist, toy and shapes), 2 (svhn), 3 (celeba), "
+                "4 (faces3d), 6 (chairs); tiny is Table 1's layout made narrow, for tests "
+                "and quick checks"})
+    n_noise: int = field(default=62, metadata={
+        "help": "incompressible noise variables z ~ U(-1, 1) fed to G"})
+    categorical: tuple[int, ...] = field(default=(10,), metadata={
+        "help": "categories of each categorical code: 10 is one 10-way code, 10 4 adds a "
+                "4-way one; the flag alone: none"})
+    continuous: int = field(default=2, metadata={
+        "help": "number of continuous codes c ~ U(-1, 1)"})
+    lambda_cat: float = field(default=1.0, metadata={
+        "help": "weight of the categorical codes' information term L_I; paper section 6: "
+                "lambda = 1 suffices for discrete codes"})
     # lambda_cont = 1 as in the authors' MNIST code. With sigma fixed to 1 the continuous
     # term is 0.5 (c - mu)^2 + const, at most 2 per code for c in [-1, 1]: already on the
     # scale of the GAN loss, so the paper's advice to shrink lambda for continuous codes
     # (whose learned-sigma log-likelihood is unbounded) is not needed here.
-    lambda_cont: float = 1.0
-    learn_sigma: bool = False         # the official MNIST code fixes sigma = 1
-    baseline: bool = False            # the paper's "GAN + Q" baseline: L_I trains Q's head only
+    lambda_cont: float = field(default=1.0, metadata={
+        "help": "weight of the continuous codes' information term; 1 as in the authors' "
+                "MNIST code: with sigma fixed to 1 the term is already on the GAN loss's scale"})
+    learn_sigma: bool = field(default=False, metadata={
+        "help": "Q also predicts each continuous code's sigma; the official MNIST code fixes "
+                "sigma = 1"})
+    baseline: bool = field(default=False, metadata={
+        "help": "the paper's \"GAN + Q\" baseline: L_I trains Q's head only, not D's trunk "
+                "or G"})
     # Semi-supervised InfoGAN (Spurr et al., 2017): this many labelled training images per
     # class, and lambda_sup times the cross-entropy of Q's first categorical code on them is
     # added to D and Q's loss. 0: unsupervised, the paper's InfoGAN.
-    labels_per_class: int = 0
-    lambda_sup: float = 1.0
-    lr_d: float = 2e-4                # D and Q
-    lr_g: float = 1e-3
-    beta1: float = 0.5
-    beta2: float = 0.999
-    batch_size: int = 128
-    steps: int = 5000
-    seed: int = 0
-    device: str = "auto"
-    amp: str = "auto"                 # 'auto', 'off', 'bf16', 'fp16' (see accel.amp_dtype)
-    compile: bool = False             # torch.compile the networks
-    threads: int = 0                  # CPU threads for torch; 0 keeps torch's default
-    out_dir: str = "runs/mnist"
-    log_every: int = 50
-    eval_every: int = 500             # 0: never; evaluation time is reported apart
-    checkpoint_every: int = 250
-    snapshot_every: int = 0           # also keep the weights every N steps in out_dir/snapshots
+    labels_per_class: int = field(default=0, metadata={
+        "help": "semi-supervised InfoGAN (Spurr et al., 2017): labelled training images per "
+                "class that tie the first categorical code to the labels; 0: unsupervised, "
+                "the paper's InfoGAN"})
+    lambda_sup: float = field(default=1.0, metadata={
+        "help": "weight of the cross-entropy of Q's first categorical code on the labelled "
+                "images, added to D and Q's loss; used only when labels_per_class > 0"})
+    lr_d: float = field(default=2e-4, metadata={
+        "help": "Adam learning rate of D and Q"})
+    lr_g: float = field(default=1e-3, metadata={
+        "help": "Adam learning rate of G"})
+    beta1: float = field(default=0.5, metadata={
+        "help": "Adam beta1 (both optimisers), in [0, 1)"})
+    beta2: float = field(default=0.999, metadata={
+        "help": "Adam beta2 (both optimisers), in [0, 1)"})
+    batch_size: int = field(default=128, metadata={
+        "help": "images per training step"})
+    steps: int = field(default=5000, metadata={
+        "help": "training steps (batches) in all; with --resume, the total to reach"})
+    seed: int = field(default=0, metadata={
+        "help": "random seed of the weights, the latents and the batch order"})
+    device: str = field(default="auto", metadata={
+        "help": "where to train: auto (CUDA, else Apple's MPS, else the CPU), cpu, cuda, "
+                "cuda:N (the N-th GPU) or mps"})
+    amp: str = field(default="auto", metadata={
+        "help": "mixed precision (accel.amp_dtype): auto is bf16 on a GPU that supports it, "
+                "else fp16 with a gradient scaler on a GPU, bf16 on a CPU with native bf16 "
+                "instructions, float32 anywhere else; off is float32; bf16 and fp16 force "
+                "that type (bf16 on a CPU without native support is emulated, many times "
+                "slower)"})
+    compile: bool = field(default=False, metadata={
+        "help": "torch.compile the networks; on a CPU this needs a C++ compiler and takes a "
+                "minute or more before the first step"})
+    threads: int = field(default=0, metadata={
+        "help": "CPU threads for torch; 0 keeps torch's default"})
+    out_dir: str = field(default="runs/mnist", metadata={
+        "help": "run folder: config.json, checkpoint.pt and record.json are written there"})
+    log_every: int = field(default=50, metadata={
+        "help": "average the losses over this many steps into one row of the record's history"})
+    eval_every: int = field(default=500, metadata={
+        "help": "evaluate the first categorical code on the test split every this many steps "
+                "and at the last; 0: never. Evaluation time is reported apart from "
+                "train_seconds"})
+    checkpoint_every: int = field(default=250, metadata={
+        "help": "write checkpoint.pt every this many steps and at the last"})
+    snapshot_every: int = field(default=0, metadata={
+        "help": "also keep the weights every this many steps in OUT_DIR/snapshots; 0: never"})
 
     def __post_init__(self):
         self.categorical = tuple(self.categorical)

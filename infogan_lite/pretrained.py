@@ -101,12 +101,16 @@ def export_run(run_dir, name: str, dest=None, storage: str = "int8") -> Path:
     The metrics in the manifest are measured on the weights as shipped (`storage`: "int8"
     or "fp16", see the module's docstring), and "storage_check" compares them with the
     run's float32 weights.
+
+    The files go into the folder `dest`, created if missing; by default the current
+    directory, never the installed package. Load them with `load_pretrained(name, root=dest)`.
+    (To replace the weights committed to the repository, pass dest="infogan_lite/pretrained".)
     """
     from .data import load_dataset
     from .evaluate import evaluate_c1
 
     model, cfg, state = model_from_checkpoint(run_dir)
-    dest = Path(dest) if dest else PRETRAINED_DIR
+    dest = Path(dest if dest is not None else ".").expanduser().absolute()
     dest.mkdir(parents=True, exist_ok=True)
     files = {}
     for part in PARTS:
