@@ -30,6 +30,7 @@ from .config import TrainConfig
 from .architectures import architecture
 from .infogan import InfoGAN
 from .models import Architecture
+from .run_state import renamed
 
 PRETRAINED_DIR = Path(__file__).parent / "pretrained"
 FORMAT = "infogan_lite.pretrained.v1"
@@ -122,7 +123,8 @@ def export_run(run_dir, name: str, dest=None, storage: str = "int8") -> Path:
     shipped = _load(dest, name, files, cfg)
     test_x, test_y = load_dataset(cfg.dataset, False, cfg.data_root)
     metrics = evaluate_c1(shipped, test_x, test_y)
-    history, evals = json.loads(state["history"]), json.loads(state["evals"])
+    history = [renamed(row) for row in json.loads(state["history"])]
+    evals = json.loads(state["evals"])
     manifest = {
         "format": FORMAT, "name": name, "dataset": cfg.dataset, "seed": cfg.seed,
         "steps": state["step"], "train_seconds": round(state["train_seconds"], 1),
@@ -130,7 +132,7 @@ def export_run(run_dir, name: str, dest=None, storage: str = "int8") -> Path:
         "learn_sigma": cfg.learn_sigma, "config": cfg.to_dict(), "files": files,
         "storage": storage, "storage_check": storage_check(model, shipped, test_x),
         "metrics": {k: metrics[k] for k in ("accuracy", "nmi", "ari", "usage", "confusion")},
-        "max_L_I": max((r.get("L_I_cat", r.get("L_I")) for r in history), default=None),
+        "max_L_I": max((r["L_I_cat"] for r in history), default=None),
         "history": history, "evals": evals,
         "torch": torch.__version__, "machine": platform.machine(),
     }

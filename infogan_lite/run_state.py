@@ -22,6 +22,12 @@ MUST_MATCH = ("dataset", "arch", "n_noise", "categorical", "continuous", "learn_
               "baseline", "seed", "batch_size", "labels_per_class")
 
 
+def renamed(row: dict) -> dict:
+    """A history row under today's names: records before version 0.2 called the
+    categorical codes' bound "L_I"; it is "L_I_cat" now."""
+    return {("L_I_cat" if k == "L_I" else k): v for k, v in row.items()}
+
+
 class Stopwatch:
     """Seconds of training, starting from `seconds`; `paused()` leaves time out of the count."""
 

@@ -1,11 +1,11 @@
 """A training process for tests/test_faults.py to kill: it forks one child per request.
 
 Run as ``python tests/fault_worker.py``. It imports torch and infogan_lite once, with one
-CPU thread and deterministic algorithms, and registers a tiny architecture ("tiny-test")
-so that a whole run takes seconds. Then it reads requests from stdin, one per line: the
-arguments of ``python -m infogan_lite train``. For each it forks a child that runs exactly
-that command (``infogan_lite.__main__.main``), prints ``started <pid>``, waits for the
-child and prints ``exited <pid> <code>`` (``-9`` when the test SIGKILLed it).
+CPU thread and deterministic algorithms; the test asks for the library's tiny architecture
+(``--arch tiny``), so that a whole run takes seconds. Then it reads requests from stdin, one
+per line: the arguments of ``python -m infogan_lite train``. For each it forks a child that
+runs exactly that command (``infogan_lite.__main__.main``), prints ``started <pid>``, waits
+for the child and prints ``exited <pid> <code>`` (``-9`` when the test SIGKILLed it).
 
 Forking skips the import of torch (several seconds on a busy machine), so the test can
 afford many kills; every child is still a separate process, killed with a real SIGKILL.
@@ -20,16 +20,10 @@ import torch
 torch.set_num_threads(1)
 torch.use_deterministic_algorithms(True)
 
-from infogan_lite import Architecture, Layer, architectures  # noqa: E402
 from infogan_lite import evaluate, train  # noqa: E402,F401  (imported once, not per child)
 from infogan_lite.__main__ import main  # noqa: E402
 
 torch.optim.Adam([torch.zeros(1, requires_grad=True)])  # its first use imports torch._dynamo
-
-# Table 1's layout with every width divided by 8: the same code paths, a 0.6 MB checkpoint.
-architectures.ARCHITECTURES["tiny-test"] = Architecture(
-    g_fc=(32,), g_base=(8, 7), g_upconv=(Layer(8, 2, True),),
-    d_conv=(Layer(8, 2, False), Layer(16, 2, True)), d_fc=(32,), q_hidden=16)
 
 
 def serve() -> None:

@@ -59,7 +59,13 @@ def test_G_D_and_Q_have_the_shapes_of_the_latent_spec(name):
     n = 3
     c_cat = torch.zeros(n, len(categorical), dtype=torch.long)
     x = model.generate(c_cat, torch.zeros(n, continuous), seed=0)
-    assert x.shape == (n, *image) and 0 <= x.min() and x.max() <= 1
+    assert x.shape == (n, *image)
+    z = cfg.spec.sample(n, generator=torch.Generator().manual_seed(0))[0]
+    with torch.no_grad():
+        out = model.G(cfg.spec.assemble(z, c_cat, torch.zeros(n, continuous)))
+    # sigmoid output as is; tanh output (Tables 2 and 3) moved from [-1, 1] to [0, 1]
+    torch.testing.assert_close(x, out if model.arch.g_output == "sigmoid" else (out + 1) / 2)
+    assert 0 <= x.min() and x.max() <= 1
     d_logits, q_raw = model.D(model.from_unit_range(x))
     sigma_units = continuous if cfg.learn_sigma else 0
     assert d_logits.shape == (n,) and q_raw.shape == (n, sum(categorical) + continuous + sigma_units)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 from scipy.linalg import hadamard
+from scipy.optimize import linear_sum_assignment
 
 from infogan_lite import InfoGAN, LatentSpec
 from infogan_lite.book.disentangle import discretize, evaluate_disentanglement, infer_codes, mig, sap
@@ -92,4 +93,10 @@ def test_q_codes_have_one_column_per_code():
     assert model.training, "infer_codes must restore the training mode"
     f = factor_grid().numpy()[np.random.default_rng(0).choice(4608, 50, replace=False)]
     out = evaluate_disentanglement(model, images, f)
-    assert set(out) == {"mig", "sap", "c1"} and 0 <= out["mig"]["mig"] <= 1
+    assert set(out) == {"mig", "sap", "c1"}
+    codes = infer_codes(model, images, batch=50)  # the same readings, put together by hand
+    assert out["mig"] == mig(codes, f) and out["sap"] == sap(codes, f, CATEGORICAL)
+    counts = np.zeros((3, 3))
+    np.add.at(counts, (codes[:, 0].astype(int), f[:, 0].astype(int)), 1)
+    rows, cols = linear_sum_assignment(-counts)          # the best one-to-one pairing
+    assert out["c1"]["accuracy"] == pytest.approx(counts[rows, cols].sum() / 50)

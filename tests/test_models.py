@@ -39,8 +39,12 @@ def test_discriminator_and_q_are_table_1(model):
 
 def test_generate_returns_images_in_unit_range(model):
     model.eval()
-    x = model.generate(torch.arange(10)[:, None], torch.zeros(10, 2), seed=1)
+    cat, cont = torch.arange(10)[:, None], torch.zeros(10, 2)
+    x = model.generate(cat, cont, seed=1)
     assert x.shape == (10, 1, 28, 28) and x.dtype == torch.float32
+    z = model.spec.sample(10, generator=torch.Generator().manual_seed(1))[0]  # the noise of seed 1
+    with torch.no_grad():
+        assert torch.equal(x, model.G(model.spec.assemble(z, cat, cont)))  # G's sigmoid output
     assert 0 <= x.min() and x.max() <= 1
 
 
@@ -114,8 +118,13 @@ def test_other_image_sizes_reuse_the_same_code():
                         d_fc=())
     spec = LatentSpec(124, (10, 10, 10, 10), 4)
     m = InfoGAN(spec, arch).eval()
-    x = m.generate(torch.zeros(2, 4, dtype=torch.long), torch.zeros(2, 4), seed=0)
-    assert x.shape == (2, 3, 32, 32) and 0 <= x.min() and x.max() <= 1
+    cat, cont = torch.zeros(2, 4, dtype=torch.long), torch.zeros(2, 4)
+    x = m.generate(cat, cont, seed=0)
+    assert x.shape == (2, 3, 32, 32)
+    z = spec.sample(2, generator=torch.Generator().manual_seed(0))[0]
+    with torch.no_grad():
+        tanh = m.G(spec.assemble(z, cat, cont))                       # in [-1, 1]
+    assert tanh.min() < 0 and torch.allclose(x, (tanh + 1) / 2)      # moved to [0, 1]
     cat_logits, cont = m.infer(x)
     assert len(cat_logits) == 4 and cont.shape == (2, 4)
 

@@ -28,6 +28,11 @@ def test_a_folder_of_pngs_loads_as_grey_squares_with_subfolder_labels(tmp_path, 
     assert x.shape == (18, 1, side, side) and x_test.shape == (2, 1, side, side)
     assert x.dtype == torch.float32 and 0 <= x.min() and x.max() <= 1
     assert torch.bincount(torch.cat([y, y_test])).tolist() == [12, 8]       # a -> 0, b -> 1
+    # each PNG is one flat grey (shade + i) / 255, and stays flat when resized to a square
+    every = torch.cat([x, x_test])
+    assert torch.equal(every.amin((1, 2, 3)), every.amax((1, 2, 3)))
+    shades = sorted(round(v * 255) for v in every[:, 0, 0, 0].tolist())
+    assert shades == [10 + i for i in range(12)] + [200 + i for i in range(8)]
     assert torch.allclose(x[y == 1].amin(), torch.tensor(200 / 255))       # grey level kept
     assert list(tmp_path.joinpath(name).glob("*.infogan_lite.pt"))          # cached
     assert torch.equal(load_dataset(name, root=tmp_path)[0], x)             # from the cache

@@ -17,8 +17,8 @@ def exported(tmp_path_factory):
     from infogan_lite import TrainConfig
 
     tmp = tmp_path_factory.mktemp("export")
-    cfg = TrainConfig(dataset="toy", steps=4, batch_size=16, log_every=2, checkpoint_every=2,
-                      eval_every=0, device="cpu", out_dir=str(tmp / "run"))
+    cfg = TrainConfig(dataset="toy", arch="tiny", steps=4, batch_size=16, log_every=2,
+                      checkpoint_every=2, eval_every=0, device="cpu", out_dir=str(tmp / "run"))
     train(cfg, progress=False)
     export_run(tmp / "run", "toy", tmp / "weights")
     return tmp / "weights"
@@ -182,7 +182,11 @@ def test_each_committed_model_reproduces_its_manifest_on_its_test_set(name):
 def test_fashion_mnist_is_shipped_through_the_same_api():
     assert {"mnist", "fashion-mnist"} <= set(available())
     model = load_pretrained("fashion-mnist")
-    x = model.generate(torch.arange(10)[:, None], torch.zeros(10, 2), seed=0)
+    cat, cont = torch.arange(10)[:, None], torch.zeros(10, 2)
+    x = model.generate(cat, cont, seed=0)
     assert x.shape == (10, 1, 28, 28) and 0 <= x.min() and x.max() <= 1
+    z = model.spec.sample(10, generator=torch.Generator().manual_seed(0))[0]
+    with torch.no_grad():
+        assert torch.equal(x, model.G(model.spec.assemble(z, cat, cont)))  # G's own images
     cat_logits, cont_mean = model.infer(x)
     assert cat_logits[0].shape == (10, 10) and cont_mean.shape == (10, 2)

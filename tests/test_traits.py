@@ -48,7 +48,27 @@ def test_code_effects_shapes_and_range():
     for code in out.values():
         for trait in ("slant", "width"):
             assert len(code[trait]["per_z"]) == 6
-            assert -1 <= code[trait]["mean"] <= 1
+            assert code[trait]["mean"] == pytest.approx(sum(code[trait]["per_z"]) / 6, abs=1e-4)
+
+
+class _BarGenerator(torch.nn.Module):
+    """Known effects: c2 widens a vertical bar (2, 4, ..., 18 pixels over the 9 values of
+    code_effects), c3 turns it (-40 to 40 degrees), c4 does nothing."""
+
+    def forward(self, latent):                       # LatentSpec(8, (3,), 3): c2, c3 at 11, 12
+        return torch.cat([bar(40 * float(c3), half_len=12, half_width=0.5 + 4 * (float(c2) + 1))
+                          for c2, c3 in zip(latent[:, 11], latent[:, 12])])
+
+
+@pytest.mark.filterwarnings("ignore:An input array is constant")
+def test_code_effects_of_a_generator_with_known_effects():
+    model = InfoGAN(LatentSpec(8, (3,), 3)).eval()
+    model.G = _BarGenerator()
+    out = code_effects(model, n_noise=3, seed=1)
+    assert out["c2"]["width"]["per_z"] == [1.0] * 3 and out["c2"]["width"]["mean"] == 1.0
+    assert out["c3"]["slant"]["per_z"] == [1.0] * 3 and out["c3"]["slant"]["mean"] == 1.0
+    nothing = {"mean": 0.0, "sd": 0.0, "per_z": [0.0] * 3}
+    assert out["c4"] == {"slant": nothing, "width": nothing}
 
 
 # --- clothes (chapter 8): traits along the image's axes, and intensity

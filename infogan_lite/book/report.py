@@ -55,6 +55,7 @@ def report_run(run_dir, out_dir, data_root=None, n_noise: int = 200,
     from ..data import load_dataset
     from ..evaluate import evaluate_c1
     from ..pretrained import model_from_checkpoint
+    from ..run_state import renamed
     from .traits import code_effects, traits_for
 
     for name, value, least in (("n_noise", n_noise, 1), ("refit_steps", refit_steps, 0)):
@@ -67,7 +68,7 @@ def report_run(run_dir, out_dir, data_root=None, n_noise: int = 200,
     x, y = load_dataset(cfg.dataset, False, data_root)
     report = {"config": cfg.to_dict(), "step": int(state["step"]),
               "train_seconds": record.get("train_seconds"), "adam": adam_kernel(state),
-              "history": [_renamed(row) for row in record.get("history", [])],
+              "history": [renamed(row) for row in record.get("history", [])],
               "evals": record.get("evals", []),
               "c1": evaluate_c1(model, x, y) if cfg.categorical else None,
               "validation": _validation(model, cfg, data_root) if cfg.categorical else None,
@@ -146,11 +147,6 @@ def _validation(model, cfg, data_root) -> dict:
 
     m = evaluate_c1(model, *validation_split(*load_dataset(cfg.dataset, True, data_root)))
     return {"accuracy": m["accuracy"], "nmi": m["nmi"]}
-
-
-def _renamed(row: dict) -> dict:
-    """A history row with the names of today's records: "L_I" was the categorical bound."""
-    return {("L_I_cat" if k == "L_I" else k): v for k, v in row.items()}
 
 
 def load_reports(folder) -> dict[str, dict]:
