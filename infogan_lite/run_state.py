@@ -81,7 +81,8 @@ class RunState:
             opt_DQ.load_state_dict(state["opt_DQ"])
             opt_G.load_state_dict(state["opt_G"])
             gen.set_state(state["gen"])
-            run = cls(int(state["step"]), json.loads(state["history"]), json.loads(state["evals"]),
+            run = cls(int(state["step"]), [renamed(row) for row in json.loads(state["history"])],
+                      json.loads(state["evals"]),
                       float(state["train_seconds"]), state.get("sums"), int(state.get("count", 0)))
         except (KeyError, TypeError, ValueError, RuntimeError) as err:
             raise CheckpointError(f"checkpoint {path} is incomplete or from another version "

@@ -153,3 +153,19 @@ def test_cpu_bf16_autocast_runs_a_step(tiny_config, tmp_path):
     losses = lambda record: {k: v for k, v in record["history"][-1].items() if k != "seconds"}
     assert losses(bf16) != losses(fp32)                       # autocast did compute in bf16
     assert losses(bf16) == pytest.approx(losses(fp32), abs=0.02)  # the same step, to bf16 rounding
+
+
+def test_a_checkpoint_from_before_the_rename_resumes_with_todays_column_names(tiny_config):
+    """Records before 0.2 called the categorical bound "L_I"; a resumed run renames it."""
+    from pathlib import Path
+
+    from infogan_lite.checkpoint import save_checkpoint
+    train(dataclasses.replace(tiny_config, steps=4), progress=False)
+    path = Path(tiny_config.out_dir) / "checkpoint.pt"
+    state = load_checkpoint(path)
+    old = [{("L_I" if k == "L_I_cat" else k): v for k, v in row.items()}
+           for row in json.loads(state["history"])]
+    save_checkpoint(path, {**state, "history": json.dumps(old)})
+    _, record = train(tiny_config, resume=True, progress=False)
+    assert [r["step"] for r in record["history"]] == [2, 4, 6]
+    assert all("L_I_cat" in r and "L_I" not in r for r in record["history"])
