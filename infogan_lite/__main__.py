@@ -186,7 +186,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--storage", default="int8", choices=["int8", "fp16"],
                    help="int8 weight matrices with per-row scales, or all float16")
 
-    p = command("bench", "time training loops side by side (chapter 6)")
+    p = command("bench", "time training loops side by side (appendix A)")
     _add_bench_args(p)
 
     command("versions", "versions of Python, the libraries and the device, as JSON")

@@ -1,7 +1,7 @@
-"""Where the arithmetic runs: device, mixed precision, optimiser kernels, compilation (chapter 6).
+"""Where the arithmetic runs: device, mixed precision, optimiser kernels, compilation (appendix A).
 
 Each switch here was timed with `python -m infogan_lite bench --ablate` on a 2-core CPU,
-and is on by default only where it paid there (chapter 6 gives the table).
+and is on by default only where it paid there (appendix A gives the table).
 """
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ EMULATED_BF16 = (
     "amp='bf16' on a CPU without native bfloat16 instructions (AVX512-BF16 or AMX): bf16 is "
     "emulated there, many times slower than float32 (the book's reproducibility page gives the "
     "measured cost). Use amp='auto' (--amp auto), which picks float32 on this CPU and learns "
-    "the same within the spread over seeds (chapter 6).")
+    "the same within the spread over seeds (appendix A).")
 
 
 # --- amp: start
@@ -88,7 +88,7 @@ def adam_kwargs(device: torch.device, impl: str = "auto") -> dict:
     (one kernel per step), or 'loop' (one small op per tensor, torch's CPU default).
 
     'auto' is 'fused' on CUDA and 'foreach' elsewhere. On the CPU, 'fused' is a little faster
-    (chapter 6 measures it) but rounds differently, so a run would no longer repeat, bit for
+    (appendix A measures it) but rounds differently, so a run would no longer repeat, bit for
     bit, the book's committed runs (all made with 'foreach').
     """
     if impl == "auto":

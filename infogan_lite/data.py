@@ -1,7 +1,7 @@
 """Data sets as one tensor each: images [N, C, H, W] as floats in [0, 1], labels [N].
 
 A training loop that indexes a tensor already on the device needs no DataLoader,
-no worker processes and no per-sample transforms (chapter 6 measures the gain).
+no worker processes and no per-sample transforms (appendix A measures the gain).
 
 Where the files come from, first match wins:
   1. the ``root`` argument;

@@ -1,4 +1,4 @@
-"""The benchmark of chapter 6 and the time-to-accuracy reader: correctness, not timing."""
+"""The benchmark of appendix A and the time-to-accuracy reader: correctness, not timing."""
 import json
 import math
 from pathlib import Path

@@ -70,7 +70,7 @@ def test_step_flops_are_linear_in_the_batch_and_match_the_hand_count():
     cfg = paper_config("mnist")
     f2, f4 = step_flops(cfg, 2), step_flops(cfg, 4)
     assert f4 == 2 * f2
-    # chapter 6 counts about 145 M multiply-adds per image by hand: 37 GFLOP at batch 128
+    # appendix A counts about 145 M multiply-adds per image by hand: 37 GFLOP at batch 128
     assert 36e9 < f4 * 32 < 38e9
 
 

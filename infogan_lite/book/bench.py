@@ -1,4 +1,4 @@
-"""How fast does InfoGAN train? Training loops timed side by side (chapter 6; python -m infogan_lite bench).
+"""How fast does InfoGAN train? Training loops timed side by side (appendix A; python -m infogan_lite bench).
 
 Four loops run the paper's Table-1 networks at batch 128 in one process:
 

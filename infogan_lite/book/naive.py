@@ -1,4 +1,4 @@
-"""The naive training loop: InfoGAN written the way many public ports write it (chapter 6).
+"""The naive training loop: InfoGAN written the way many public ports write it (appendix A).
 
 Kept only as the benchmark's reference (``bench.py`` times it against infogan_lite's own
 loop); nothing else in the package uses it. Its costs: a DataLoader that converts every

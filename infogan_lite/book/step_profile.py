@@ -1,4 +1,4 @@
-"""Where one InfoGAN step spends its time: the phases of `train_step`, timed one by one (ch. 6).
+"""Where one InfoGAN step spends its time: the phases of `train_step`, timed one by one (appendix A).
 
 `profile_step` runs the same arithmetic as `train.train_step`, in the same order, with a
 clock read between phases (and, on a GPU, a synchronisation, which the real step avoids).

@@ -1,4 +1,4 @@
-"""Time to accuracy: how long a run took to reach a matched accuracy of c1 (chapter 6).
+"""Time to accuracy: how long a run took to reach a matched accuracy of c1 (appendix A).
 
 Reads the `record.json` files that `train` writes, or the `report.json` files that
 `python -m infogan_lite report` makes of them (the package ships those of the MNIST runs
