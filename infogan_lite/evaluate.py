@@ -113,7 +113,11 @@ def evaluate_c1(model, images: torch.Tensor, labels: torch.Tensor) -> dict:
 
 
 def _paired_label(m: dict) -> dict[int, int]:
-    """category -> the label the matching pairs it with (JSON reports key it by str)."""
+    """category -> the label the matching pairs it with (JSON reports key it by str; metrics
+    written before the mapping was stored, such as older manifests', pair it again)."""
+    if "mapping" not in m:
+        rows, cols = linear_sum_assignment(np.array(m["confusion"]), maximize=True)
+        return {int(r): int(c) for r, c in zip(rows, cols)}
     return {int(k): int(v) for k, v in m["mapping"].items()}
 
 
