@@ -44,3 +44,19 @@ def test_the_helpers_module_does_not_import_myst_nb():
                 for n in ast.walk(ast.parse(inspect.getsource(nb)))
                 if isinstance(n, (ast.Import, ast.ImportFrom))}
     assert not any("myst" in (m or "") for m in imported)
+
+
+def test_markdown_table_renders_as_a_table_with_its_alignment_and_escaped_bars():
+    pytest.importorskip("markdown_it")
+    from markdown_it import MarkdownIt
+
+    from infogan_lite.book.notebook import markdown_table
+    table = markdown_table(["run", "MIG", "note"], [["seed1", 0.25, "a|b"], ["seed2", 0.5, ""]],
+                           align="lrc")
+    html = MarkdownIt("commonmark").enable("table").render(table.data)
+    assert html.count("<tr>") == 3 and html.count("<td") == 6        # a header and two rows
+    assert '<th style="text-align:left">run</th>' in html
+    assert '<td style="text-align:right">0.25</td>' in html
+    assert '<td style="text-align:center">a|b</td>' in html           # one cell, not two
+    with pytest.raises(ValueError, match="3 columns"):
+        markdown_table(["a", "b", "c"], [[1, 2]])

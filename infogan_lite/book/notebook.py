@@ -1,4 +1,4 @@
-"""Small helpers for the book's notebooks (every chapter): smoke mode, image grids, glue."""
+"""Small helpers for the book's notebooks (every chapter): smoke mode, image grids, glue, tables."""
 from __future__ import annotations
 
 import os
@@ -41,3 +41,26 @@ def glue(name: str, value, display: bool = False) -> None:
     prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
     show({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
+
+
+def markdown_table(header, rows, align: str | None = None):
+    """A table as rendered Markdown (every chapter): a notebook shows it as a table, and the
+    book renders it as one, which a narrow screen can show without scrolling sideways.
+
+    header: column titles; rows: sequences of cells, each formatted with str();
+    align: one character per column, "l", "c" or "r" (default: left, then right-aligned).
+    """
+    from IPython.display import Markdown
+
+    header = [str(h) for h in header]
+    rows = [[str(v) for v in row] for row in rows]
+    align = align or "l" + "r" * (len(header) - 1)
+    if len(align) != len(header) or any(len(row) != len(header) for row in rows):
+        raise ValueError(f"markdown_table: {len(header)} columns in the header, align "
+                         f"{align!r} and rows of lengths {sorted({len(r) for r in rows})}")
+    rule = {"l": ":--", "c": ":-:", "r": "--:"}
+
+    def line(cells):
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    return Markdown("\n".join([line(header), line(rule[a] for a in align), *map(line, rows)]))
