@@ -9,7 +9,8 @@ import torch
 from infogan_lite.__main__ import main
 from infogan_lite.book import bench
 from infogan_lite.book.bench import BenchConfig, naive_step, run
-from infogan_lite.book.time_to_accuracy import format_time_to_accuracy, read_records, time_to_accuracy
+from infogan_lite.book.time_to_accuracy import (format_time_to_accuracy, read_records, time_to_accuracy,
+                                                time_to_accuracy_table)
 
 TINY = ["--steps", "1", "--repeats", "2", "--batch-size", "16", "--data", "synthetic", "--no-memory"]
 
@@ -51,6 +52,9 @@ def test_run_from_python_returns_medians_spreads_and_round_by_round_ratios():
     assert row["images_per_s"] == pytest.approx(8 / row["ms"] * 1000)
     assert list(result["ratios"]) == ["InfoGAN/GAN (time per step)"]
     assert len(result["config"]["variants"]) == 2
+    header, cells = bench.table(result)   # the notebook's rendered table: the same numbers
+    assert len(header) == 5 and [c[0] for c in cells] == [bench.LABELS["loop"], bench.LABELS["gan"]]
+    assert cells[0][1] == f"{row['ms']:.1f}" and cells[0][4] == "-"  # memory was not measured
 
 
 def test_bad_bench_settings_are_rejected():
@@ -117,6 +121,8 @@ def test_time_to_accuracy_is_the_first_evaluation_at_or_above_the_threshold():
     never = time_to_accuracy(_record([0.6, 0.7]))
     assert never["steps"] is None and never["seconds"] is None
     assert "never" in format_time_to_accuracy([r, never])
+    header, cells = time_to_accuracy_table([r, never])
+    assert cells[0][1:4] == ["1,500", "0.250", "6.2"] and cells[1][1] == "never" and cells[1][3] == "-"
     with pytest.raises(ValueError, match="no evaluations"):
         time_to_accuracy({"steps": 1, "train_seconds": 1.0, "evals": []})
 

@@ -319,11 +319,7 @@ def summarise(raw: dict, memory: dict | None = None) -> dict:
 
 def format_table(result: dict) -> str:
     """The table `run` prints: one row per variant, then the ratios."""
-    cfg = result["config"]
-    clock = "process CPU time" if result["clock"] == "cpu" else "wall time"
-    lines = [f"device {result['device']}, {result['threads']} thread(s), batch {cfg['batch_size']}, "
-             f"autocast {result['amp']}, compile {cfg['compile']}, {cfg['data']} data; "
-             f"median of {cfg['repeats']} interleaved rounds of {cfg['steps']} steps ({clock})",
+    lines = [describe(result),
              f"{'variant':28s} {'ms/step':>8s} {'min-max':>13s} {'images/s':>9s} {'peak MiB':>9s}"]
     for name, r in result["rows"].items():
         mem = f"{r['peak_mib']:9.0f}" if r["peak_mib"] is not None else f"{'-':>9s}"
@@ -335,6 +331,24 @@ def format_table(result: dict) -> str:
                      f"{result['memory']['train']:.0f} MiB")
     lines += [f"{k:40s} {v:6.3f}" for k, v in result["ratios"].items()]
     return "\n".join(lines)
+
+
+def table(result: dict) -> tuple[list[str], list[list[str]]]:
+    """The variants of `format_table` as (header, cells), for a rendered table in a notebook."""
+    header = ["variant", "ms per step (median)", "min-max", "images/s", "peak MiB"]
+    cells = [[LABELS.get(name, name), f"{r['ms']:.1f}", f"{r['ms_min']:.0f}-{r['ms_max']:.0f}",
+              f"{r['images_per_s']:.0f}", f"{r['peak_mib']:.0f}" if r["peak_mib"] is not None else "-"]
+             for name, r in result["rows"].items()]
+    return header, cells
+
+
+def describe(result: dict) -> str:
+    """One line: what was measured, and with which clock."""
+    cfg = result["config"]
+    clock = "process CPU time" if result["clock"] == "cpu" else "wall time"
+    return (f"device {result['device']}, {result['threads']} thread(s), batch {cfg['batch_size']}, "
+            f"autocast {result['amp']}, compile {cfg['compile']}, {cfg['data']} data; "
+            f"median of {cfg['repeats']} interleaved rounds of {cfg['steps']} steps ({clock})")
 
 
 def run(cfg: BenchConfig | None = None, verbose: bool = True, **overrides) -> dict:

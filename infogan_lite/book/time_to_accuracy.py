@@ -60,3 +60,13 @@ def format_time_to_accuracy(rows: list[dict]) -> str:
         lines.append(f"{r['seed']!s:>4s} {steps} {r['sec_per_step']:7.3f} {minutes} "
                      f"{r['best_accuracy']:9.4f} {r['best_step']:8d}")
     return "\n".join(lines)
+
+
+def time_to_accuracy_table(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """The same rows as `format_time_to_accuracy`, as (header, cells) for a rendered table."""
+    header = ["seed", "steps to threshold", "s per step", "minutes to threshold",
+              "best accuracy", "at step"]
+    cells = [[str(r["seed"]), f"{r['steps']:,}" if r["steps"] else "never",
+              f"{r['sec_per_step']:.3f}", f"{r['seconds'] / 60:.1f}" if r["seconds"] else "-",
+              f"{r['best_accuracy']:.4f}", f"{r['best_step']:,}"] for r in rows]
+    return header, cells
