@@ -185,6 +185,11 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                         "infogan_lite/pretrained. --dest is the former name of this option")
     p.add_argument("--storage", default="int8", choices=["int8", "fp16"],
                    help="int8 weight matrices with per-row scales, or all float16")
+    p.add_argument("--generator-only", action="store_true",
+                   help="ship G alone (no NAME-D file, no metrics of Q): for a model that is "
+                        "only sampled, such as chapter 3's plain GAN")
+    p.add_argument("--selection", default=None, metavar="TEXT",
+                   help="the rule that chose this run, written into the manifest")
 
     p = command("bench", "time training loops side by side (appendix A)")
     _add_bench_args(p)
@@ -228,7 +233,8 @@ def _run(args) -> int:
                                     for c, d in r["codes"].items()}}, indent=1))
     elif args.command == "export":
         from .pretrained import export_run
-        print(export_run(args.run_dir, args.name, args.out, args.storage))
+        print(export_run(args.run_dir, args.name, args.out, args.storage,
+                         ("G",) if args.generator_only else ("G", "D"), args.selection))
     elif args.command == "bench":
         from .book.bench import BenchConfig, ablate, run
         cfg = BenchConfig(**{k: tuple(v) if k == "variants" else v

@@ -11,7 +11,9 @@ rounded to 8-bit integers with one float32 scale per row (its largest |w| / 127)
 everything else (biases, batch-norm statistics) stays float16. That halves the files
 (13.5 MB a model). `export_run` measures what the rounding costs against the float32
 checkpoint and writes it into the manifest ("storage_check"); ``storage="fp16"`` keeps
-half precision.
+half precision. ``parts=("G",)`` ships the generator alone (half the size), for a model
+that is only ever sampled, such as chapter 3's plain GAN, whose Q head is never trained;
+its D then raises an error that says so.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import platform
 from pathlib import Path
 
 import torch
+from torch import nn
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
@@ -96,12 +99,14 @@ def model_from_checkpoint(path) -> tuple[InfoGAN, TrainConfig, dict]:
     return model.eval(), cfg, state
 
 
-def export_run(run_dir, name: str, dest=None, storage: str = "int8") -> Path:
+def export_run(run_dir, name: str, dest=None, storage: str = "int8", parts=PARTS,
+               selection: str | None = None) -> Path:
     """Write a run's weights as `<name>-G.safetensors`, `<name>-D.safetensors`, `<name>.json`.
 
     The metrics in the manifest are measured on the weights as shipped (`storage`: "int8"
     or "fp16", see the module's docstring), and "storage_check" compares them with the
-    run's float32 weights.
+    run's float32 weights. `parts`: ("G", "D"), or ("G",) for the generator alone (no D
+    file, no metrics of Q). `selection`: the rule that chose this run, for the manifest.
 
     The files go into the folder `dest`, created if missing; by default the current
     directory, never the installed package. Load them with `load_pretrained(name, root=dest)`.
@@ -110,11 +115,15 @@ def export_run(run_dir, name: str, dest=None, storage: str = "int8") -> Path:
     from .data import load_dataset
     from .evaluate import evaluate_c1
 
+    parts = tuple(parts)
+    if "G" not in parts or not set(parts) <= set(PARTS):
+        raise ValueError(f"parts must be ('G', 'D') or ('G',), got {parts!r}")
+    parts = tuple(p for p in PARTS if p in parts)
     model, cfg, state = model_from_checkpoint(run_dir)
     dest = Path(dest if dest is not None else ".").expanduser().absolute()
     dest.mkdir(parents=True, exist_ok=True)
     files = {}
-    for part in PARTS:
+    for part in parts:
         tensors = quantize(getattr(model, part).state_dict(), storage)
         fname = f"{name}-{part}.safetensors"
         save_file(tensors, str(dest / fname),
@@ -122,7 +131,8 @@ def export_run(run_dir, name: str, dest=None, storage: str = "int8") -> Path:
         files[fname] = sha256(dest / fname)
     shipped = _load(dest, name, files, cfg)
     test_x, test_y = load_dataset(cfg.dataset, False, cfg.data_root)
-    metrics = evaluate_c1(shipped, test_x, test_y)
+    with_q = "D" in parts
+    metrics = evaluate_c1(shipped, test_x, test_y) if with_q else {}
     history = [renamed(row) for row in json.loads(state["history"])]
     evals = json.loads(state["evals"])
     manifest = {
@@ -130,8 +140,10 @@ def export_run(run_dir, name: str, dest=None, storage: str = "int8") -> Path:
         "steps": state["step"], "train_seconds": round(state["train_seconds"], 1),
         "spec": cfg.spec.to_dict(), "arch": architecture(cfg.arch).to_dict(),
         "learn_sigma": cfg.learn_sigma, "config": cfg.to_dict(), "files": files,
-        "storage": storage, "storage_check": storage_check(model, shipped, test_x),
-        "metrics": {k: metrics[k] for k in ("accuracy", "nmi", "ari", "usage", "confusion")},
+        "parts": list(parts), "selection": selection,
+        "storage": storage, "storage_check": storage_check(model, shipped, test_x, with_q=with_q),
+        "metrics": {k: metrics[k] for k in ("accuracy", "nmi", "ari", "usage", "confusion")
+                    if k in metrics},
         "max_L_I": max((r["L_I_cat"] for r in history), default=None),
         "history": history, "evals": evals,
         "torch": torch.__version__, "machine": platform.machine(),
@@ -141,18 +153,21 @@ def export_run(run_dir, name: str, dest=None, storage: str = "int8") -> Path:
 
 
 @torch.no_grad()
-def storage_check(full, shipped, x, n: int = 1000) -> dict:
+def storage_check(full, shipped, x, n: int = 1000, with_q: bool = True) -> dict:
     """What storage costs: the largest and mean |pixel difference| between images that the
-    float32 and the shipped generators draw from the same n latents, and the fraction of
-    n test images on which the two Q heads pick the same category for c1."""
+    float32 and the shipped generators draw from the same n latents, and (with_q) the
+    fraction of n test images on which the two Q heads pick the same category for c1."""
     z, c_cat, c_cont = full.spec.sample(n, torch.Generator().manual_seed(0))
     diff = (full.eval().generate(c_cat, c_cont, z) - shipped.generate(c_cat, c_cont, z)).abs()
+    check = {"n": n, "max_abs_pixel_diff": round(float(diff.max()), 5),
+             "mean_abs_pixel_diff": round(float(diff.mean()), 6)}
+    if not with_q:
+        return check
     agree = 1.0
     if full.spec.categorical:
         agree = (full.infer(x[:n])[0][0].argmax(1) == shipped.infer(x[:n])[0][0].argmax(1))
         agree = float(agree.float().mean())
-    return {"n": n, "max_abs_pixel_diff": round(float(diff.max()), 5),
-            "mean_abs_pixel_diff": round(float(diff.mean()), 6), "c1_agreement": round(agree, 4)}
+    return {**check, "c1_agreement": round(agree, 4)}
 
 
 def load_pretrained(name: str = "mnist", device="cpu", root=None) -> InfoGAN:
@@ -178,12 +193,35 @@ def load_pretrained(name: str = "mnist", device="cpu", root=None) -> InfoGAN:
     return model.to(device)
 
 
+class NotShipped(nn.Module):
+    """Stands in for a network that a pretrained model does not ship; calling it says so."""
+
+    def __init__(self, name: str, part: str):
+        super().__init__()
+        self.name, self.part = name, part
+
+    def forward(self, *args, **kwargs):
+        raise CheckpointError(
+            f"the pretrained model {self.name!r} ships only its generator G: its {self.part} "
+            f"(the discriminator with the Q head) was not exported, so D and infer() are not "
+            f"available. Load the run's checkpoint instead "
+            f"(infogan_lite.pretrained.model_from_checkpoint), or train it")
+
+
 def _load(root: Path, name: str, files: dict, cfg: TrainConfig, manifest: dict | None = None):
-    """Verify each file's checksum, then load it strictly into a freshly built model."""
+    """Verify each file's checksum, then load it strictly into a freshly built model. A part
+    that the manifest does not ship (see export_run's `parts`) is replaced by NotShipped."""
     spec = LatentSpec.from_dict(manifest["spec"]) if manifest else cfg.spec
     arch = Architecture.from_dict(manifest["arch"]) if manifest else architecture(cfg.arch)
     model = InfoGAN(spec, arch, cfg.learn_sigma)
+    parts = tuple(manifest.get("parts", PARTS)) if manifest else \
+        tuple(p for p in PARTS if f"{name}-{p}.safetensors" in files)
+    if "G" not in parts:
+        raise CheckpointError(f"manifest for {name!r} ships no generator (parts {list(parts)})")
     for part in PARTS:
+        if part not in parts:
+            setattr(model, part, NotShipped(name, part))
+            continue
         fname = f"{name}-{part}.safetensors"
         path = root / fname
         if fname not in files:

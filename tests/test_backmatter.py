@@ -217,7 +217,8 @@ def test_exercise_index_lists_every_exercise_of_every_chapter():
 
 
 @pytest.mark.parametrize("stem", ["01_information", "02_variational_bound", "03_gans",
-                                  "04_infogan_objective", "06_library", "10_wake_sleep"])
+                                  "04_infogan_objective", "05_usable_information", "06_library",
+                                  "10_wake_sleep"])
 def test_chapter_has_a_derivation_a_numerical_and_a_coding_exercise_with_solutions(stem):
     nb_path = ROOT / "notebooks" / f"{stem}.ipynb"
     exercises = _exercises(nb_path)

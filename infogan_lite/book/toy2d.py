@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.func import functional_call
+from tqdm.auto import tqdm
 
 from ..codes import LatentSpec
 from ..evaluate import cluster_metrics
@@ -137,13 +138,15 @@ class ToyInfoGAN(nn.Module):
 
 # --- toy loop: start
 def train_toy(model: ToyInfoGAN, cfg, steps: int, ring: Ring = Ring(), batch_size: int = 256,
-              log_every: int = 50, snapshot_every: int = 0, n_snapshot: int = 512):
+              log_every: int = 50, snapshot_every: int = 0, n_snapshot: int = 512,
+              progress: bool = False):
     """Train with the package's own `train_step` on ring data, for `steps` steps.
 
     cfg is a TrainConfig; only its learning rates, betas, lambdas, `baseline` and `seed` are
     read. Returns (history, snapshots): history rows hold the step and the mean L_D, L_G,
     L_I, L_I_cont since the last row; every `snapshot_every` steps a snapshot stores the
-    points G draws from one fixed batch of latents, as {"step", "x", "c_cat"}.
+    points G draws from one fixed batch of latents, as {"step", "x", "c_cat"}. progress:
+    show a tqdm bar over the steps.
     """
     opt_DQ, opt_G = make_optimizers(model, cfg)
     gen = torch.Generator().manual_seed(cfg.seed)              # latent codes and noise
@@ -151,7 +154,7 @@ def train_toy(model: ToyInfoGAN, cfg, steps: int, ring: Ring = Ring(), batch_siz
     z_fix, c_fix, cont_fix = model.spec.sample(n_snapshot, torch.Generator().manual_seed(0))
     history, snapshots, sums, count = [], [], torch.zeros(len(LOSS_NAMES)), 0
     model.train()
-    for step in range(1, steps + 1):
+    for step in tqdm(range(1, steps + 1), disable=not progress, desc="toy model"):
         x_real, _ = ring.sample(batch_size, data_gen)
         sums += train_step(model, opt_DQ, opt_G, x_real, gen, cfg)
         count += 1
