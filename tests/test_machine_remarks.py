@@ -27,6 +27,10 @@ def test_the_page_says_nothing_about_the_build_machine(page):
     assert not found, f"{page.name} speaks of the build machine ({found}): move it to book/reproducibility.md"
 
 
-def test_the_reproducibility_page_has_the_runtime_table():
+def test_the_runtime_table_has_a_row_for_every_chapter():
     text = (ROOT / "book" / "reproducibility.md").read_text()
-    assert "(sec-runtimes)=" in text
+    section = text[text.index("(sec-runtimes)="):]
+    section = section[:section.index("\n## ", section.index("## ") + 3)]
+    chapters = re.findall(r"file: notebooks/(\S+)", (ROOT / "_toc.yml").read_text())
+    missing = [c for c in chapters if f"<../notebooks/{c}>`" not in section]
+    assert not missing, f"the runtime table (book/reproducibility.md) has no row for {missing}"
