@@ -89,10 +89,16 @@ def sha256(path: Path) -> str:
 
 
 def model_from_checkpoint(path) -> tuple[InfoGAN, TrainConfig, dict]:
-    """Rebuild the model of a training checkpoint (a run folder or its checkpoint.pt)."""
+    """Rebuild the model of a training checkpoint: a run folder, its checkpoint.pt, or one of
+    its snapshots (`snapshots/stepNNNNNN.pt`, the weights alone: the settings come from the
+    run's config.json, and the returned state holds only "config" and "model")."""
     path = Path(path)
     path = path / "checkpoint.pt" if path.is_dir() else path
-    state = load_checkpoint(path)
+    if path.parent.name == "snapshots":
+        state = {"config": json.loads((path.parent.parent / "config.json").read_text()),
+                 "model": torch.load(path, map_location="cpu", weights_only=True)}
+    else:
+        state = load_checkpoint(path)
     cfg = TrainConfig.from_dict(state["config"])
     model = InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma)
     load_model_state(model, state["model"], path)

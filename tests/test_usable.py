@@ -9,9 +9,10 @@ import torch
 
 from infogan_lite import InfoGAN, LatentSpec
 from infogan_lite.architectures import architecture
+from infogan_lite.pretrained import model_from_checkpoint
 from infogan_lite.book.information import mutual_information
 from infogan_lite.book.readers import (
-    CNNReader, draw, fit, flattened, linear_reader, load_model, q_head_reader, read_model,
+    CNNReader, draw, fit, flattened, linear_reader, q_head_reader, read_model,
     read_stream, sample_sets, score)
 from infogan_lite.book.usable import (
     gan_value_discrete, jensen_shannon_discrete, linear_features, parabola_generator,
@@ -152,7 +153,7 @@ def test_flattened():
     assert not flattened([(1, 0.1), (2, 0.2), (3, 0.3), (4, 0.4)])
 
 
-def test_load_model_reads_a_snapshot_with_its_runs_config(tmp_path, tiny_config):
+def test_a_snapshot_loads_with_its_runs_config(tmp_path, tiny_config):
     from infogan_lite.train import _snapshot
     cfg = tiny_config
     run = tmp_path / "run"
@@ -161,6 +162,6 @@ def test_load_model_reads_a_snapshot_with_its_runs_config(tmp_path, tiny_config)
     torch.manual_seed(1)
     model = InfoGAN(cfg.spec, architecture(cfg.arch)).eval()
     _snapshot(model, run / "snapshots" / "step000002.pt")
-    loaded = load_model(run / "snapshots" / "step000002.pt")
+    loaded = model_from_checkpoint(run / "snapshots" / "step000002.pt")[0]
     z, c_cat, c_cont = cfg.spec.sample(4, torch.Generator().manual_seed(0))
     assert torch.equal(loaded.generate(c_cat, c_cont, z), model.generate(c_cat, c_cont, z))

@@ -9,7 +9,8 @@ infogan_lite/results/mnist/readable/readable.json.
     .venv/bin/python tools/readable_information.py            # the models of chapter 5
     .venv/bin/python tools/readable_information.py --only plain/seed0 --out /tmp/r.json
 
-The models are the lead's runs (not shipped): runs/plain, runs/baseline (2,000 steps) and
+The models are training runs that are not shipped (the commands that make them are in
+infogan_lite/results/mnist/readable/README.md): runs/plain, runs/baseline (2,000 steps) and
 the 2,000-step snapshots of runs/criterion; a model whose file is missing is skipped with a
 message. One CPU thread (torch.set_num_threads(1)).
 """
@@ -26,8 +27,8 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from infogan_lite.book.readers import (  # noqa: E402
-    code_effect, load_model, read_model, read_stream)
+from infogan_lite.book.readers import code_effect, read_model, read_stream  # noqa: E402
+from infogan_lite.pretrained import model_from_checkpoint  # noqa: E402
 from infogan_lite.versions import versions  # noqa: E402
 
 # name -> (model kind, training seed, weights file relative to the repository)
@@ -80,20 +81,23 @@ def main(argv=None) -> int:
             print(f"skip {name}: {rel} is not finished yet", flush=True)
             continue
         t, cpu = time.perf_counter(), time.process_time()
+        model = model_from_checkpoint(path)[0]
+
+        def log(reader, step, v, name=name):
+            print(f"  {name} {reader} step {step}: validation L_I {v:.3f}", flush=True)
+
         if args.effects:
-            _add_reader(out, name, "effect", code_effect(load_model(path)))
+            _add_reader(out, name, "effect", code_effect(model))
             continue
         if args.stream:
-            row = read_stream(load_model(path), SIZES["n_val"], SIZES["n_test"], STREAM_STEPS,
-                              seed=READER_SEED, batch=BATCH, lr=LR, log=lambda r, s, v: print(
-                                  f"  {name} {r} step {s}: validation L_I {v:.3f}", flush=True))
+            row = read_stream(model, SIZES["n_val"], SIZES["n_test"], STREAM_STEPS,
+                              seed=READER_SEED, batch=BATCH, lr=LR, log=log)
             row["cpu_seconds"] = round(time.process_time() - cpu, 1)
             _add_reader(out, name, "cnn_stream", row)
             print(name, "cnn_stream", round(row["frac"], 3), flush=True)
             continue
-        row = read_model(load_model(path), **SIZES, steps=STEPS, seed=READER_SEED,
-                         batch=BATCH, lr=LR, log=lambda r, s, v: print(
-                             f"  {name} {r} step {s}: validation L_I {v:.3f}", flush=True))
+        row = read_model(model, **SIZES, steps=STEPS, seed=READER_SEED, batch=BATCH, lr=LR,
+                         log=log)
         result["models"][name] = {"kind": kind, "seed": seed, "weights": rel,
                                   "seconds": round(time.perf_counter() - t, 1),
                                   "cpu_seconds": round(time.process_time() - cpu, 1), **row}

@@ -16,12 +16,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import itertools
-import io
 import json
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
+from .explorer import png_bytes
 from .information import gaussian_mi_monte_carlo, gaussian_mutual_information, sample_gaussian_pair
 
 _instances = itertools.count()   # distinct element ids when a page shows two explorers
@@ -52,11 +53,8 @@ def raster(x: np.ndarray, y: np.ndarray, size: int = 200, dot: float = 0.45) -> 
 
 
 def _png(image: np.ndarray) -> str:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(image, mode="L").save(buffer, format="PNG", optimize=True)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    """A uint8 greyscale image [H, W] as base64 PNG text, encoded as chapter 7's explorer does."""
+    return base64.b64encode(png_bytes(torch.from_numpy(image)[None] / 255)).decode("ascii")
 
 
 def frames(rhos, n: int = 2000, seed: int = 1):

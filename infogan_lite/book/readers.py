@@ -16,34 +16,14 @@ from __future__ import annotations
 import copy
 import math
 import time
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..config import TrainConfig
-from ..architectures import architecture
-from ..checkpoint import load_checkpoint, load_model_state
+from ..codes import LatentSpec
 from ..infogan import InfoGAN
 from ..models import Discriminator, init_weights
-
-
-def load_model(path) -> InfoGAN:
-    """A run's model from its folder, its checkpoint.pt, or a snapshot file
-    (`snapshots/stepNNNNNN.pt`: the weights alone; the settings come from the run's config.json)."""
-    path = Path(path)
-    path = path / "checkpoint.pt" if path.is_dir() else path
-    if path.parent.name == "snapshots":
-        import json
-        cfg = TrainConfig.from_dict(json.loads((path.parent.parent / "config.json").read_text()))
-        tensors = torch.load(path, map_location="cpu", weights_only=True)
-    else:
-        state = load_checkpoint(path)
-        cfg, tensors = TrainConfig.from_dict(state["config"]), state["model"]
-    model = InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma)
-    load_model_state(model, tensors, path)
-    return model.eval()
 
 
 @torch.no_grad()
@@ -87,16 +67,17 @@ def linear_reader(model: InfoGAN) -> nn.Module:
     return nn.Sequential(nn.Flatten(), nn.Linear(a.channels * a.image_size ** 2, K))
 
 
+def _fresh_discriminator(model: InfoGAN) -> Discriminator:
+    """The model's D architecture with a Q head for c1 alone, freshly initialised."""
+    net = Discriminator(LatentSpec(0, (model.spec.categorical[0],), 0), model.arch)
+    net.apply(init_weights)
+    return net
+
+
 def q_head_reader(model: InfoGAN) -> nn.Module:
     """A fresh copy of the model's Q head (same layers, c1's K logits out), reading the
     features of the model's frozen D trunk (fed in precomputed, see `features`)."""
-    K, a = model.spec.categorical[0], model.arch
-    width = a.d_fc[-1] if a.d_fc else a.d_conv[-1].channels * a.d_feature_size ** 2
-    hidden = [nn.Linear(width, a.q_hidden), nn.BatchNorm1d(a.q_hidden),
-              nn.LeakyReLU(a.leak)] if a.q_hidden else []
-    head = nn.Sequential(*hidden, nn.Linear(a.q_hidden or width, K))
-    head.apply(init_weights)
-    return head
+    return _fresh_discriminator(model).q_head
 
 
 class CNNReader(nn.Module):
@@ -104,10 +85,7 @@ class CNNReader(nn.Module):
 
     def __init__(self, model: InfoGAN):
         super().__init__()
-        from ..codes import LatentSpec
-        K = model.spec.categorical[0]
-        net = Discriminator(LatentSpec(0, (K,), 0), model.arch)
-        net.apply(init_weights)
+        net = _fresh_discriminator(model)
         self.trunk, self.q_head = net.trunk, net.q_head
 
     def forward(self, x):
