@@ -64,14 +64,21 @@ def validation_split(images: torch.Tensor, labels: torch.Tensor) -> tuple[torch.
     """The last sixth of a training set (MNIST: images 50,000-59,999), whose labels may be
     used to choose among finished runs; training never reads a label, and the test set is
     kept for the final measurement."""
-    start = len(images) - len(images) // 6
+    start = validation_start(len(images))
     return images[start:], labels[start:]
 
 
+def validation_start(n: int) -> int:
+    """Index of the first of `n` training images that belongs to the validation split."""
+    return n - n // 6
+
+
 def labelled_subset(labels: torch.Tensor, per_class: int, seed: int) -> torch.Tensor:
-    """Indices of `per_class` images of every label, drawn reproducibly from `seed`:
-    the few labelled images of semi-supervised training (the rest stay unlabelled)."""
-    perm = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed))
+    """Indices of `per_class` images of every label, drawn reproducibly from `seed` outside
+    the validation split: the few labelled images of semi-supervised training (the rest stay
+    unlabelled, and the validation split's labels stay unread)."""
+    n = validation_start(len(labels))
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     picked = []
     for k in labels.unique().tolist():
         of_k = perm[labels[perm] == k]

@@ -87,8 +87,14 @@ def test_labelled_subset_takes_exactly_n_of_every_label_reproducibly():
     assert torch.bincount(labels[idx], minlength=10).tolist() == [3] * 10
     assert torch.equal(idx, labelled_subset(labels, 3, seed=0))
     assert not torch.equal(idx, labelled_subset(labels, 3, seed=1))
-    with pytest.raises(ValueError, match="label 0 has only 30 images"):
-        labelled_subset(labels, 31, seed=0)
+    with pytest.raises(ValueError, match="label 0 has only 25 images"):   # 30 less the validation's 5
+        labelled_subset(labels, 26, seed=0)
+
+
+def test_labelled_images_never_come_from_the_validation_split():
+    labels = torch.arange(60_000) % 10
+    for seed in range(3):
+        assert labelled_subset(labels, 100, seed).max() < 50_000
 
 
 def test_the_validation_split_is_the_last_sixth_of_the_training_set():
