@@ -127,6 +127,15 @@ def test_time_to_accuracy_is_the_first_evaluation_at_or_above_the_threshold():
         time_to_accuracy({"steps": 1, "train_seconds": 1.0, "evals": []})
 
 
+def test_time_to_accuracy_reads_the_plain_accuracy_when_asked():
+    rec = _record([0.96, 0.97])
+    for e, plain in zip(rec["evals"], (0.5, 0.951)):
+        e["plain_accuracy"] = plain
+    assert time_to_accuracy(rec)["steps"] == 500
+    r = time_to_accuracy(rec, key="plain_accuracy")
+    assert (r["steps"], r["best_accuracy"]) == (1000, 0.951)
+
+
 def test_time_to_accuracy_of_the_committed_mnist_records():
     from infogan_lite.book.report import RESULTS_DIR
     records = read_records(sorted((RESULTS_DIR / "mnist" / "main").glob("seed*")))
