@@ -79,6 +79,7 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
             kw.update(type=int, nargs="*", default=list(default))
         else:
             annotation = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
+            annotation = annotation.removesuffix(" | None")      # an optional number
             kw["type"] = {"float": float, "int": int}.get(annotation) or \
                 {float: float, int: int}.get(type(default), str)
         if f.name in CHOICES:

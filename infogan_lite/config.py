@@ -84,6 +84,9 @@ class TrainConfig:
         "help": "Adam learning rate of D and Q"})
     lr_g: float = field(default=1e-3, metadata={
         "help": "Adam learning rate of G"})
+    lr_q: float | None = field(default=None, metadata={
+        "help": "Adam learning rate of Q's own head (the layers after the trunk it shares "
+                "with D); unset: lr_d, as in the authors' code"})
     beta1: float = field(default=0.5, metadata={
         "help": "Adam beta1 (both optimisers), in [0, 1)"})
     beta2: float = field(default=0.999, metadata={
@@ -137,7 +140,7 @@ class TrainConfig:
             v = getattr(self, name)
             if not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
                 raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
-        for name in ("lr_d", "lr_g"):
+        for name in ("lr_d", "lr_g") + (("lr_q",) if self.lr_q is not None else ()):
             v = getattr(self, name)
             if not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
                 raise ValueError(f"{name} must be a finite number > 0, got {v!r}")

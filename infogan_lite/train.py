@@ -86,10 +86,21 @@ def _step(opt, scaler):
 
 
 def make_optimizers(model, cfg: TrainConfig):
-    """Adam for D with Q (lr_d) and for G (lr_g), beta1 = 0.5 as in the authors' code."""
+    """Adam for D with Q (lr_d) and for G (lr_g), beta1 = 0.5 as in the authors' code; with
+    cfg.lr_q set, Q's own head is a second group of D's optimiser, at lr_q."""
     kw = {"betas": (cfg.beta1, cfg.beta2), **adam_kwargs(next(model.parameters()).device)}
-    return (torch.optim.Adam(model.D.parameters(), lr=cfg.lr_d, **kw),
+    return (torch.optim.Adam(dq_groups(model, cfg), lr=cfg.lr_d, **kw),
             torch.optim.Adam(model.G.parameters(), lr=cfg.lr_g, **kw))
+
+
+def dq_groups(model, cfg: TrainConfig):
+    """D's parameters as one group, or, with cfg.lr_q set, the trunk and D's head at lr_d
+    and Q's head at lr_q: the learning rates of `opt_DQ.param_groups`, in order."""
+    if cfg.lr_q is None:
+        return [{"params": list(model.D.parameters()), "lr": cfg.lr_d}]
+    head = {id(p) for p in model.D.q_head.parameters()}
+    return [{"params": [p for p in model.D.parameters() if id(p) not in head], "lr": cfg.lr_d},
+            {"params": list(model.D.q_head.parameters()), "lr": cfg.lr_q}]
 
 
 def batch_indices(step: int, n: int, batch_size: int, seed: int) -> torch.Tensor:

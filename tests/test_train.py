@@ -126,6 +126,7 @@ def test_a_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(tiny_confi
     ("lambda_cont", float("nan"), "lambda_cont must be a finite number >= 0"),
     ("lr_d", 0.0, "lr_d must be a finite number > 0"),
     ("lr_g", float("inf"), "lr_g must be a finite number > 0"),
+    ("lr_q", -1e-3, "lr_q must be a finite number > 0"),
     ("batch_size", 0, "batch_size must be a whole number >= 1"),
     ("categorical", (0,), "at least 2 categories"),
     ("amp", "fp8", "amp must be one of"),
@@ -169,3 +170,39 @@ def test_a_checkpoint_from_before_the_rename_resumes_with_todays_column_names(ti
     _, record = train(tiny_config, resume=True, progress=False)
     assert [r["step"] for r in record["history"]] == [2, 4, 6]
     assert all("L_I_cat" in r and "L_I" not in r for r in record["history"])
+
+
+def test_lr_q_gives_q_s_head_its_own_learning_rate(tiny_config):
+    """Adam's first step moves every parameter with a gradient by about its lr (m/sqrt(v) is
+    the gradient's sign): Q's head by lr_q, the trunk and D's head by lr_d, G by lr_g."""
+    from infogan_lite import InfoGAN
+    from infogan_lite.architectures import architecture
+    from infogan_lite.train import make_optimizers, train_step
+
+    cfg = dataclasses.replace(tiny_config, lr_d=1e-5, lr_g=1e-4, lr_q=1e-2, amp="off")
+    torch.manual_seed(0)
+    model = InfoGAN(cfg.spec, architecture(cfg.arch))
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    opt_DQ, opt_G = make_optimizers(model, cfg)
+    x = model.from_unit_range(torch.rand(16, 1, 28, 28))
+    train_step(model, opt_DQ, opt_G, x, torch.Generator().manual_seed(0), cfg)
+    moved = {k: float((v - before[k]).abs().max()) for k, v in model.state_dict().items()
+             if v.is_floating_point() and "running" not in k}
+    for prefix, lr in (("D.q_head.", 1e-2), ("D.trunk.", 1e-5), ("D.d_head.", 1e-5), ("G.", 1e-4)):
+        steps = [m for k, m in moved.items() if k.startswith(prefix)]
+        assert steps and 0.5 * lr < max(steps) <= 1.01 * lr, (prefix, max(steps))
+
+
+def test_resuming_with_and_without_lr_q_is_refused_by_name(tiny_config):
+    train(dataclasses.replace(tiny_config, steps=2), progress=False)
+    with pytest.raises(ValueError, match="lr_q=None but this run has lr_q=0.001"):
+        train(dataclasses.replace(tiny_config, lr_q=1e-3), resume=True, progress=False)
+
+
+def test_a_resumed_run_takes_the_new_lr_q(tiny_config):
+    cfg = dataclasses.replace(tiny_config, steps=2, lr_q=1e-3)
+    train(cfg, progress=False)
+    with pytest.warns(UserWarning, match="lr_q=0.002"):
+        train(dataclasses.replace(cfg, steps=4, lr_q=2e-3), resume=True, progress=False)
+    groups = load_checkpoint(f"{cfg.out_dir}/checkpoint.pt")["opt_DQ"]["param_groups"]
+    assert [g["lr"] for g in groups] == [cfg.lr_d, 2e-3]
