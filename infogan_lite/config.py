@@ -81,7 +81,7 @@ class TrainConfig:
         "help": "weight of the cross-entropy of Q's first categorical code on the labelled "
                 "images, added to D and Q's loss; used only when labels_per_class > 0"})
     lr_d: float = field(default=2e-4, metadata={
-        "help": "Adam learning rate of D and Q"})
+        "help": "Adam learning rate of D and Q (of Q's own head too, unless lr_q is set)"})
     lr_g: float = field(default=1e-3, metadata={
         "help": "Adam learning rate of G"})
     lr_q: float | None = field(default=None, metadata={
