@@ -135,3 +135,16 @@ def test_a_pin_to_a_release_tag_names_a_released_version():
     date = _changelog().get(tag.group(1))
     assert date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date), \
         f"the notebooks install {branch}, which CHANGELOG.md does not record as released"
+
+
+def test_shipped_records_name_no_folder_of_the_machine_that_made_them():
+    """Run folders in shipped reports and manifests are relative (runs/...), never a path
+    of the machine that trained them."""
+    import json
+    import re
+
+    package = Path(__file__).resolve().parents[1] / "infogan_lite"
+    absolute = re.compile(r'"(/(?:root|home|work|tmp|Users)/[^"]*)"')
+    found = {str(p.relative_to(package)): absolute.findall(p.read_text())
+             for d in ("results", "pretrained") for p in (package / d).rglob("*.json")}
+    assert not {k: v for k, v in found.items() if v}

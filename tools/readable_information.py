@@ -64,7 +64,7 @@ def main(argv=None) -> int:
     p.add_argument("--effects", action="store_true",
                    help="instead: add only how far c1 and z move the images (code_effect)")
     p.add_argument("--pretrained", action="store_true",
-                   help="also read load_pretrained('mnist') (6,000 steps)")
+                   help="also read load_pretrained('mnist'), the committed model")
     args = p.parse_args(argv)
     torch.set_num_threads(1)
     out = Path(args.out)
@@ -106,12 +106,15 @@ def main(argv=None) -> int:
               f"{time.perf_counter() - t:.0f} s", flush=True)
     if args.pretrained:
         from infogan_lite import load_pretrained
-        t = time.perf_counter()
+        from infogan_lite.pretrained import PRETRAINED_DIR
+        manifest = json.loads((PRETRAINED_DIR / "mnist.json").read_text())
+        t, cpu = time.perf_counter(), time.process_time()
         row = read_model(load_pretrained("mnist"), **SIZES, steps=STEPS, seed=READER_SEED,
                          batch=BATCH, lr=LR)
         result["models"]["pretrained/mnist"] = {
-            "kind": "InfoGAN (6,000 steps)", "seed": 1, "weights": "load_pretrained('mnist')",
-            "seconds": round(time.perf_counter() - t, 1), **row}
+            "kind": f"InfoGAN ({manifest['steps']:,} steps)", "seed": manifest["seed"],
+            "weights": "load_pretrained('mnist')", "seconds": round(time.perf_counter() - t, 1),
+            "cpu_seconds": round(time.process_time() - cpu, 1), **row}
         _write(out, result, "pretrained/mnist")
     return 0
 
