@@ -3,7 +3,8 @@ import math
 
 import pytest
 
-from infogan_lite.book.selection import at_step, rank_correlation, restart_policy
+from infogan_lite.book.selection import (at_step, best_finished_policy, rank_correlation,
+                                         restart_policy)
 
 
 def _record(early, final, key="label_free_stability"):
@@ -46,3 +47,16 @@ def test_a_missing_evaluation_names_the_steps_there_are():
         at_step(_record(0.5, 0.9), "label_free_stability", 1000)
     with pytest.raises(ValueError, match="k must lie in 1..2"):
         restart_policy([_record(0.5, 0.9)] * 2, "label_free_stability", 1500, 3)
+
+
+def test_keeping_the_best_finished_run_by_validation():
+    """Validation equal to the test accuracy: succeeds whenever one of the k runs is good;
+    validation that ranks the runs in reverse: only when all k are."""
+    n, good = len(FINALS), sum(a >= 0.95 for a in FINALS)
+    for sign, expected in ((1, lambda k: 1 - math.comb(n - good, k) / math.comb(n, k)),
+                           (-1, lambda k: math.comb(good, k) / math.comb(n, k))):
+        records = [{**_record(0.5, a), "validation": {"accuracy": sign * a}} for a in FINALS]
+        for k in (1, 2, 3):
+            assert best_finished_policy(records, k) == pytest.approx(expected(k))
+    with pytest.raises(ValueError, match="k must lie in 1..8"):
+        best_finished_policy(records, 9)

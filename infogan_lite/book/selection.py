@@ -52,9 +52,20 @@ def restart_policy(records: list[dict], key: str, step: int, k: int,
 
     k = 1 is a single run: the share of runs that reach the threshold.
     """
+    return _keep_the_highest([at_step(r, key, step) for r in records], records, k, threshold)
+
+
+def best_finished_policy(records: list[dict], k: int, threshold: float = 0.95) -> float:
+    """P(final accuracy >= threshold) when k runs are trained to the end and the one with the
+    highest matched accuracy on the validation split is kept (no test label): exact, over
+    every k-subset of the runs. It costs k whole runs, where `restart_policy` stops early."""
+    return _keep_the_highest([r["validation"]["accuracy"] for r in records], records, k, threshold)
+
+
+def _keep_the_highest(scores, records: list[dict], k: int, threshold: float) -> float:
+    """The share of k-subsets of the runs whose highest-scoring run ends >= threshold."""
     if not 1 <= k <= len(records):
         raise ValueError(f"k must lie in 1..{len(records)}, got {k}")
-    early = np.array([at_step(r, key, step) for r in records])
     good = np.array([final_accuracy(r) >= threshold for r in records])
-    picks = [max(subset, key=lambda i: early[i]) for subset in combinations(range(len(records)), k)]
+    picks = [max(subset, key=lambda i: scores[i]) for subset in combinations(range(len(records)), k)]
     return float(good[picks].mean())
