@@ -128,6 +128,12 @@ class TrainConfig:
         self.categorical = tuple(self.categorical)
 
     @property
+    def dq_lrs(self) -> tuple[float, ...]:
+        """The learning rates of D's optimiser's groups, in order: (lr_d,) for D and Q
+        together, or (lr_d, lr_q) when Q's own head has its own rate."""
+        return (self.lr_d,) if self.lr_q is None else (self.lr_d, self.lr_q)
+
+    @property
     def spec(self) -> LatentSpec:
         return LatentSpec(self.n_noise, self.categorical, self.continuous)
 

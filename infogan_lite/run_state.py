@@ -76,7 +76,7 @@ class RunState:
                 raise ValueError(
                     f"checkpoint {path} was written with {key}={getattr(saved, key)!r} but this "
                     f"run has {key}={getattr(cfg, key)!r}: use another out_dir, or the same setting")
-        if (saved.lr_q is None) != (cfg.lr_q is None):  # one optimiser group for D and Q, or two
+        if len(saved.dq_lrs) != len(cfg.dq_lrs):  # one optimiser group for D and Q, or two
             raise ValueError(f"checkpoint {path} was written with lr_q={saved.lr_q!r} but this run "
                              f"has lr_q={cfg.lr_q!r}: Q's head has its own learning rate in both "
                              f"or in neither; use another out_dir, or the same setting")
@@ -95,8 +95,7 @@ class RunState:
             if getattr(saved, key) != getattr(cfg, key):  # e.g. lowered after a non-finite loss
                 warnings.warn(f"resuming {path} with {key}={getattr(cfg, key)} "
                               f"(it was {getattr(saved, key)})")
-        lrs = [cfg.lr_d, cfg.lr_q] if cfg.lr_q is not None else [cfg.lr_d]
-        for opt, group_lrs in ((opt_DQ, lrs), (opt_G, [cfg.lr_g])):
+        for opt, group_lrs in ((opt_DQ, cfg.dq_lrs), (opt_G, [cfg.lr_g])):
             for group, lr in zip(opt.param_groups, group_lrs, strict=True):
                 group.update(lr=lr, betas=(cfg.beta1, cfg.beta2))
         return run

@@ -94,13 +94,13 @@ def make_optimizers(model, cfg: TrainConfig):
 
 
 def dq_groups(model, cfg: TrainConfig):
-    """D's parameters as one group, or, with cfg.lr_q set, the trunk and D's head at lr_d
-    and Q's head at lr_q: the learning rates of `opt_DQ.param_groups`, in order."""
+    """D's parameters as one group, or, with cfg.lr_q set, the trunk and D's head, then Q's
+    head: one group per rate of cfg.dq_lrs."""
     if cfg.lr_q is None:
-        return [{"params": list(model.D.parameters()), "lr": cfg.lr_d}]
+        return [{"params": list(model.D.parameters())}]
     head = {id(p) for p in model.D.q_head.parameters()}
-    return [{"params": [p for p in model.D.parameters() if id(p) not in head], "lr": cfg.lr_d},
-            {"params": list(model.D.q_head.parameters()), "lr": cfg.lr_q}]
+    rest = [p for p in model.D.parameters() if id(p) not in head]
+    return [{"params": rest}, {"params": list(model.D.q_head.parameters()), "lr": cfg.lr_q}]
 
 
 def batch_indices(step: int, n: int, batch_size: int, seed: int) -> torch.Tensor:

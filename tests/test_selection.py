@@ -4,7 +4,7 @@ import math
 import pytest
 
 from infogan_lite.book.selection import (at_step, best_finished_policy, rank_correlation,
-                                         restart_policy)
+                                         restart_policy, validation_choice)
 
 
 def _record(early, final, key="label_free_stability"):
@@ -60,3 +60,9 @@ def test_keeping_the_best_finished_run_by_validation():
             assert best_finished_policy(records, k) == pytest.approx(expected(k))
     with pytest.raises(ValueError, match="k must lie in 1..8"):
         best_finished_policy(records, 9)
+
+
+def test_the_validation_rule_keeps_the_run_best_on_validation_not_on_test():
+    runs = {"seed1": {"validation": {"accuracy": 0.90}, "c1": {"accuracy": 0.97}},
+            "seed2": {"validation": {"accuracy": 0.95}, "c1": {"accuracy": 0.93}}}
+    assert validation_choice(runs) == "seed2"

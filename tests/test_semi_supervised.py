@@ -1,7 +1,6 @@
 """The semi-supervised comparison's arithmetic, on hand-made reports."""
-import pytest
-
-from infogan_lite.book.semi_supervised import at_or_before, best_rho, by_labels, semi_row
+from infogan_lite.book.semi_supervised import by_labels, semi_row
+from infogan_lite.book.traits import best_rho
 
 
 def _report(seed, lpc, matched, plain, slant=(0.95, 0.1), width=(0.2, 0.7), every=500):
@@ -32,10 +31,6 @@ def test_runs_group_by_labels_per_class_with_seeds_in_order():
     assert [r["seed"] for r in groups[10]] == [21, 23]
 
 
-def test_values_are_compared_at_the_same_step():
-    r = _report(21, 10, [0.6, 0.7, 0.8, 0.9], [0.1] * 4)
-    assert at_or_before(r, "accuracy", 1500) == 0.8
-    assert at_or_before(r, "accuracy", 1700) == 0.8
-    with pytest.raises(ValueError, match="no evaluation at or before step 100"):
-        at_or_before(r, "accuracy", 100)
+def test_a_report_without_continuous_codes_controls_no_trait():
     assert best_rho({"codes": {}}, "slant") == 0.0
+    assert best_rho({}, "width") == 0.0

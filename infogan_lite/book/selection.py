@@ -62,6 +62,13 @@ def best_finished_policy(records: list[dict], k: int, threshold: float = 0.95) -
     return _keep_the_highest([r["validation"]["accuracy"] for r in records], records, k, threshold)
 
 
+def validation_choice(runs: dict[str, dict]) -> str:
+    """The rule that chooses a committed model among finished runs (fixed before the runs
+    of chapters 6-8 finished): the name of the run with the highest matched accuracy of c1
+    on the validation split at the final step. No test label is read."""
+    return max(runs, key=lambda name: runs[name]["validation"]["accuracy"])
+
+
 def _keep_the_highest(scores, records: list[dict], k: int, threshold: float) -> float:
     """The share of k-subsets of the runs whose highest-scoring run ends >= threshold."""
     if not 1 <= k <= len(records):

@@ -9,22 +9,10 @@ no labels; whether they still become rotation and width is read from the report'
 from __future__ import annotations
 
 from .time_to_accuracy import time_to_accuracy
+from .traits import best_rho
 
 TRAITS = ("slant", "width")
 
-
-def best_rho(report: dict, trait: str) -> float:
-    """The largest |Spearman rho| of any continuous code with `trait` (0 without codes)."""
-    return max([abs(d[trait]["mean"]) for d in report.get("codes", {}).values()], default=0.0)
-
-
-def at_or_before(report: dict, key: str, step: int) -> float:
-    """`key` at the last evaluation at or before `step`, so runs of different lengths are
-    compared at the same step (a ValueError when the run has none)."""
-    rows = [e for e in report["evals"] if e["step"] <= step]
-    if not rows:
-        raise ValueError(f"no evaluation at or before step {step}")
-    return rows[-1][key]
 
 
 def semi_row(report: dict, threshold: float = 0.95) -> dict:

@@ -104,6 +104,13 @@ FASHION_TRAITS = {"lean": lean, "height": height, "breadth": breadth, "ink": ink
                   "fill": fill}                            # clothes (chapter 8)
 
 
+def best_rho(report: dict, trait: str) -> float:
+    """The largest |Spearman rho| of any continuous code with `trait` in a run's report
+    (its `codes`, written by `code_effects`): what the codes control, whichever code it is;
+    0 without continuous codes."""
+    return max([abs(d[trait]["mean"]) for d in report.get("codes", {}).values()], default=0.0)
+
+
 def traits_for(dataset: str) -> dict:
     """The traits `report` measures for a data set: FASHION_TRAITS for fashion-mnist,
     else TRAITS (read when called, so that a trait added to TRAITS is measured too)."""
