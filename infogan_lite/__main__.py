@@ -131,6 +131,14 @@ def _config(args) -> TrainConfig:
     return TrainConfig(**{k: v for k, v in vars(args).items() if k in names})
 
 
+def train_flags() -> dict[str, list[str]]:
+    """The flags of `train`, read from its parser: {TrainConfig field: its option strings}
+    (a yes/no field has two, e.g. --learn-sigma and --no-learn-sigma)."""
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return {a.dest: a.option_strings for a in sub.choices["train"]._actions
+            if a.option_strings and a.dest != "help"}
+
+
 def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     """The argument parser of the command line (prog: the name in its usage lines)."""
     prog = prog or _prog()

@@ -15,7 +15,7 @@ import torch
 
 import infogan_lite
 from infogan_lite import TrainConfig, __version__, load_pretrained
-from infogan_lite.__main__ import AMP_MODES, _prog, build_parser, main
+from infogan_lite.__main__ import AMP_MODES, _prog, build_parser, main, train_flags
 from infogan_lite.accel import amp_dtype
 from infogan_lite.architectures import ARCHITECTURES
 from infogan_lite.data import DATASETS
@@ -228,3 +228,13 @@ def test_export_help_and_the_former_option_name(capsys, monkeypatch):
     assert "current directory" in options["--out"] and "infogan_lite/pretrained" in options["--out"]
     args = build_parser().parse_args(["export", "r", "--name", "n", "--dest", "d"])
     assert args.out == "d"                                      # --dest still works
+
+
+def test_train_flags_name_every_field_as_the_parser_spells_it():
+    flags = train_flags()
+    assert set(flags) >= {f.name for f in FIELDS}
+    assert flags["lr_q"] == ["--lr-q"]
+    assert flags["learn_sigma"] == ["--learn-sigma", "--no-learn-sigma"]
+    assert flags["resume"] == ["--resume"]               # train's own flags, beside the config's
+    args = build_parser().parse_args(["train", flags["batch_size"][0], "64"])
+    assert args.batch_size == 64

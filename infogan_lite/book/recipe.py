@@ -1,0 +1,87 @@
+"""Fewer steps to 0.95 (appendix A): recipe changes against the reference recipe, decided by
+the rule fixed before their runs finished (`results/mnist/recipe/README.md`).
+
+A change may alter the batch, so runs are compared by the images they have read
+(steps x batch), not by their steps: the budget is 640,000 images, 5,000 steps of 128.
+Every function reads the reports that `python -m infogan_lite report` writes.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .selection import at_step
+
+BUDGET = 640_000          # images: 5,000 steps of 128, the reference runs' length
+
+
+def images_seen(report: dict, step: int) -> int:
+    """How many real images a run had read by `step`: step x batch."""
+    return step * report["config"]["batch_size"]
+
+
+def recipe_row(report: dict, threshold: float = 0.95, budget: int = BUDGET) -> dict:
+    """One run: seed, batch, the images read by its first evaluation with c1's matched
+    accuracy >= `threshold` (None when none within `budget`), and the matched accuracy at
+    the evaluation where it has read exactly `budget` images."""
+    batch = report["config"]["batch_size"]
+    if budget % batch:
+        raise ValueError(f"a budget of {budget:,} images is no whole number of batches of {batch}")
+    hit = next((e for e in report["evals"] if e["accuracy"] >= threshold
+                and images_seen(report, e["step"]) <= budget), None)
+    return {"seed": report["config"]["seed"], "batch_size": batch,
+            "images_to": images_seen(report, hit["step"]) if hit else None,
+            "seconds_to": hit["train_seconds"] if hit else None,
+            "final_accuracy": at_step(report, "accuracy", budget // batch)}
+
+
+def verdict(rows: list[dict], reference: list[dict], *, seeds: int = 3,
+            min_reached: int = 2) -> dict:
+    """The adoption rule: a change is adopted only if at least `min_reached` of its `seeds`
+    runs reach the threshold within the budget *and* its mean final accuracy is above the
+    reference's. With fewer finished runs than `seeds` only a rejection can be certain: when
+    even the missing runs reaching the threshold would not make `min_reached`."""
+    reached = sum(r["images_to"] is not None for r in rows)
+    mean, ref_mean = _mean(rows), _mean(reference)
+    if len(rows) < seeds and reached + seeds - len(rows) < min_reached:
+        decision = f"not adopted ({reached} of {len(rows)} finished runs reached it)"
+    elif len(rows) < seeds:
+        decision = f"undecided ({len(rows)} of {seeds} runs)"
+    elif reached >= min_reached and mean > ref_mean:
+        decision = "adopted"
+    else:
+        decision = "not adopted"
+    return {"runs": len(rows), "reached": reached, "mean_final": mean,
+            "reference_mean": ref_mean, "faster": reached >= min_reached,
+            "better": mean > ref_mean, "decision": decision}
+
+
+def _mean(rows: list[dict]) -> float:
+    return float(np.mean([r["final_accuracy"] for r in rows])) if rows else float("nan")
+
+
+def plot_recipe(changes: dict[str, list[dict]], reference: list[dict], threshold: float = 0.95,
+                budget: int = BUDGET):
+    """One panel per change: c1's matched accuracy against images read, one line per seed,
+    over the reference runs in grey."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(changes), figsize=(4 * len(changes), 3.2), sharey=True,
+                             squeeze=False)
+    for ax, (name, reports) in zip(axes[0], changes.items()):
+        for r in reference:
+            ax.plot(*_curve(r), color="0.8", lw=1)
+        for r in reports:
+            ax.plot(*_curve(r), marker=".", label=f"seed {r['config']['seed']}")
+        ax.axhline(threshold, color="k", ls=":", lw=1)
+        ax.set(title=name, xlabel="images read (thousands)", xlim=(0, budget / 1000))
+        if reports:
+            ax.legend(fontsize=8, loc="lower right")
+    axes[0][0].set_ylabel("matched accuracy of $c_1$ (test)")
+    fig.tight_layout()
+    return fig
+
+
+def _curve(report: dict):
+    steps = [e["step"] for e in report["evals"]]
+    return ([images_seen(report, s) / 1000 for s in steps],
+            [e["accuracy"] for e in report["evals"]])
