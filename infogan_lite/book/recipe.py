@@ -62,20 +62,19 @@ def _mean(rows: list[dict]) -> float:
 def plot_recipe(changes: dict[str, list[dict]], reference: list[dict], threshold: float = 0.95,
                 budget: int = BUDGET):
     """One panel per change: c1's matched accuracy against images read, one line per seed,
-    over the reference runs in grey."""
+    over the reference runs in grey (`reference`: their reports)."""
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, len(changes), figsize=(4 * len(changes), 3.2), sharey=True,
                              squeeze=False)
     for ax, (name, reports) in zip(axes[0], changes.items()):
-        for r in reference:
-            ax.plot(*_curve(r), color="0.8", lw=1)
+        for i, r in enumerate(reference):
+            ax.plot(*_curve(r), color="0.8", lw=1, label=None if i else "reference runs")
         for r in reports:
             ax.plot(*_curve(r), marker=".", label=f"seed {r['config']['seed']}")
         ax.axhline(threshold, color="k", ls=":", lw=1)
         ax.set(title=name, xlabel="images read (thousands)", xlim=(0, budget / 1000))
-        if reports:
-            ax.legend(fontsize=8, loc="lower right")
+        ax.legend(fontsize=8, loc="lower right")
     axes[0][0].set_ylabel("matched accuracy of $c_1$ (test)")
     fig.tight_layout()
     return fig
