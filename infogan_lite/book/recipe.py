@@ -59,19 +59,27 @@ def _mean(rows: list[dict]) -> float:
     return float(np.mean([r["final_accuracy"] for r in rows])) if rows else float("nan")
 
 
-def plot_recipe(changes: dict[str, list[dict]], reference: list[dict], threshold: float = 0.95,
-                budget: int = BUDGET):
+def plot_recipe(changes: dict[str, list[dict]], reference: list[dict], paired=(),
+                threshold: float = 0.95, budget: int = BUDGET):
     """One panel per change: c1's matched accuracy against images read, one line per seed,
-    over the reference runs in grey (`reference`: their reports)."""
+    over the reference runs' reports in grey; `paired`: reports of the unchanged recipe on
+    the changes' seeds, dashed in their seed's colour."""
     import matplotlib.pyplot as plt
 
+    seeds = sorted({r["config"]["seed"] for rs in changes.values() for r in rs}
+                   | {r["config"]["seed"] for r in paired})
+    colour = {seed: f"C{i}" for i, seed in enumerate(seeds)}
     fig, axes = plt.subplots(1, len(changes), figsize=(4 * len(changes), 3.2), sharey=True,
                              squeeze=False)
     for ax, (name, reports) in zip(axes[0], changes.items()):
         for i, r in enumerate(reference):
             ax.plot(*_curve(r), color="0.8", lw=1, label=None if i else "reference runs")
+        for i, r in enumerate(paired):
+            ax.plot(*_curve(r), color=colour[r["config"]["seed"]], ls="--", lw=1,
+                    label=None if i else "same seed, unchanged")
         for r in reports:
-            ax.plot(*_curve(r), marker=".", label=f"seed {r['config']['seed']}")
+            seed = r["config"]["seed"]
+            ax.plot(*_curve(r), color=colour[seed], marker=".", label=f"seed {seed}")
         ax.axhline(threshold, color="k", ls=":", lw=1)
         ax.set(title=name, xlabel="images read (thousands)", xlim=(0, budget / 1000))
         ax.legend(fontsize=8, loc="lower right")
