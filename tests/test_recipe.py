@@ -7,7 +7,8 @@ from infogan_lite.book.recipe import recipe_row, verdict
 def _report(seed, accuracies, batch=128, every=500):
     evals = [{"step": every * (i + 1), "train_seconds": 60.0 * (i + 1), "accuracy": a}
              for i, a in enumerate(accuracies)]
-    return {"config": {"seed": seed, "batch_size": batch}, "evals": evals}
+    return {"config": {"seed": seed, "batch_size": batch}, "evals": evals,
+            "step": evals[-1]["step"], "train_seconds": evals[-1]["train_seconds"]}
 
 
 def test_runs_are_compared_by_images_read_not_by_steps():
