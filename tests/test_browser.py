@@ -240,6 +240,9 @@ def test_the_mnist_chapter_explorer_reacts_to_c2(browser, site_server, tmp_path)
 
     page = _site_page("notebooks/07_mnist.html")
     _open(browser, page, "http", site_server)
+    _wait(browser, "return document.readyState === 'complete' && "
+          "document.querySelector('div.infogan-explorer') !== null",
+          "chapter 7's page to load with its static explorer")     # a loaded CPU can lag
     explorers = browser.find_elements(By.CSS_SELECTOR, "div.infogan-explorer")
     assert explorers, "chapter 7 shows no static explorer"
     browser.execute_script("arguments[0].scrollIntoView()", explorers[0])
