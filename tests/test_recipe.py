@@ -1,7 +1,7 @@
 """The recipe comparison's arithmetic and its adoption rule, on hand-made reports."""
 import pytest
 
-from infogan_lite.book.recipe import recipe_row, verdict
+from infogan_lite.book.recipe import paired_differences, recipe_row, verdict
 
 
 def _report(seed, accuracies, batch=128, every=500):
@@ -52,3 +52,10 @@ def test_fewer_runs_than_seeds_decide_only_a_certain_rejection():
     assert result["reference_mean"] == pytest.approx(0.85)
     assert verdict(_rows([0.9, 0.9], [1, 0]), REFERENCE)["decision"] == "undecided (2 of 3 runs)"
     assert verdict(_rows([0.9, 0.9], [0, 0]), REFERENCE)["decision"].startswith("not adopted")
+
+
+def test_a_change_is_paired_with_the_unchanged_run_of_its_own_seed():
+    change = [recipe_row(_report(s, [0.5] * 9 + [a])) for s, a in ((31, 0.96), (32, 0.80), (33, 0.9))]
+    unchanged = [recipe_row(_report(s, [0.5] * 9 + [a])) for s, a in ((32, 0.85), (31, 0.70))]
+    diffs = paired_differences(change, unchanged)
+    assert diffs == {31: pytest.approx(0.26), 32: pytest.approx(-0.05)}    # seed 33 has no pair

@@ -27,6 +27,30 @@ def test_a_reversed_criterion_has_rho_minus_one():
     assert rank_correlation(records, "label_free_stability", 1500)[0] == pytest.approx(-1.0)
 
 
+def test_the_one_sided_p_value_counts_only_pairings_that_correlate_as_positively():
+    up = [_record(a, a) for a in FINALS]
+    down = [_record(-a, a) for a in FINALS]
+    key = "label_free_stability"
+    assert rank_correlation(up, key, 1500, "greater")[1] == pytest.approx(1 / math.factorial(8))
+    assert rank_correlation(down, key, 1500, "greater")[1] == pytest.approx(1.0)
+    # one swap of the two runs in the middle: a handful of orderings do at least as well
+    shuffled = [_record(a if a not in (0.86, 0.90) else 1.76 - a, a) for a in FINALS]
+    rho, two = rank_correlation(shuffled, key, 1500)
+    one = rank_correlation(shuffled, key, 1500, "greater")[1]
+    assert 0 < rho < 1 and one == pytest.approx(two / 2)        # the null is symmetric
+    with pytest.raises(ValueError, match="alternative"):
+        rank_correlation(up, key, 1500, "less")
+
+
+def test_more_than_nine_runs_fall_back_to_scipy_with_the_same_alternative():
+    finals = [0.5 + 0.04 * i for i in range(11)]
+    records = [_record(a, a) for a in finals]
+    rho, p = rank_correlation(records, "label_free_stability", 1500, "greater")
+    assert rho == pytest.approx(1.0) and p < 1e-6
+    assert rank_correlation([_record(-a, a) for a in finals], "label_free_stability", 1500,
+                            "greater")[1] == pytest.approx(1.0)
+
+
 def test_a_perfect_criterion_succeeds_whenever_one_of_the_k_runs_is_good():
     records = [_record(a, a) for a in FINALS]
     n, bad = len(FINALS), sum(a < 0.95 for a in FINALS)           # 3 good runs of 8

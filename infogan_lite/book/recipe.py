@@ -57,6 +57,14 @@ def verdict(rows: list[dict], reference: list[dict], *, seeds: int = 3,
             "better": mean > ref_mean, "decision": decision}
 
 
+def paired_differences(rows: list[dict], paired: list[dict]) -> dict[int, float]:
+    """Seed by seed, a change's final accuracy minus the unchanged recipe's on the same seed
+    (`paired`: its rows), for every seed both have. A pair starts from the same weights and
+    reads the same images, so the difference holds the seed's share of the luck fixed."""
+    base = {r["seed"]: r["final_accuracy"] for r in paired}
+    return {r["seed"]: r["final_accuracy"] - base[r["seed"]] for r in rows if r["seed"] in base}
+
+
 def _mean(rows: list[dict]) -> float:
     return float(np.mean([r["final_accuracy"] for r in rows])) if rows else float("nan")
 

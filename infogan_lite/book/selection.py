@@ -30,18 +30,27 @@ def final_accuracy(record: dict) -> float:
     return record["evals"][-1]["accuracy"]
 
 
-def rank_correlation(records: list[dict], key: str, step: int) -> tuple[float, float]:
+def rank_correlation(records: list[dict], key: str, step: int,
+                     alternative: str = "two-sided") -> tuple[float, float]:
     """Spearman's rho between `key` at `step` and the final matched accuracy, over runs,
-    with its two-sided p-value: exact (every pairing of the runs) for up to 9 runs."""
+    with its p-value: exact (every pairing of the runs) for up to 9 runs.
+
+    alternative="two-sided" counts the pairings with |rho| at least as large; "greater", for
+    a hypothesis fixed in advance that the correlation is positive, those with rho at least
+    as large."""
+    if alternative not in ("two-sided", "greater"):
+        raise ValueError(f'alternative must be "two-sided" or "greater", got {alternative!r}')
     early = stats.rankdata([at_step(r, key, step) for r in records])
     final = stats.rankdata([final_accuracy(r) for r in records])
     rho = float(np.corrcoef(early, final)[0, 1])
     if len(records) > 9:
-        return rho, float(stats.spearmanr(early, final).pvalue)
+        return rho, float(stats.spearmanr(early, final, alternative=alternative).pvalue)
     pairings = np.array(list(permutations(final)))                  # n! x n
     centred = pairings - pairings.mean(1, keepdims=True)
     e = early - early.mean()
     rhos = centred @ e / (np.linalg.norm(centred, axis=1) * np.linalg.norm(e))
+    if alternative == "greater":
+        return rho, float(np.mean(rhos >= rho - 1e-12))
     return rho, float(np.mean(np.abs(rhos) >= abs(rho) - 1e-12))
 
 
