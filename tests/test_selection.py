@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-from infogan_lite.book.selection import (at_step, best_finished_policy, rank_correlation,
-                                         restart_policy, validation_choice)
+from infogan_lite.book.selection import (at_step, best_finished_policy, kept_accuracy,
+                                         rank_correlation, restart_policy, validation_choice)
 
 
 def _record(early, final, key="label_free_stability"):
@@ -90,3 +90,13 @@ def test_the_validation_rule_keeps_the_run_best_on_validation_not_on_test():
     runs = {"seed1": {"validation": {"accuracy": 0.90}, "c1": {"accuracy": 0.97}},
             "seed2": {"validation": {"accuracy": 0.95}, "c1": {"accuracy": 0.93}}}
     assert validation_choice(runs) == "seed2"
+
+
+def test_the_kept_accuracy_averages_the_run_each_subset_keeps():
+    records = [_record(0.0, a) for a in (0.9, 0.7, 0.8)]
+    assert kept_accuracy(records, [3, 1, 2], 1) == pytest.approx(0.8)          # every run once
+    assert kept_accuracy(records, [3, 1, 2], 2) == pytest.approx((0.9 + 0.9 + 0.8) / 3)
+    assert kept_accuracy(records, [1, 3, 2], 2) == pytest.approx((0.7 + 0.8 + 0.7) / 3)
+    assert kept_accuracy(records, [3, 1, 2], 3) == pytest.approx(0.9)
+    with pytest.raises(ValueError, match="one score per run"):
+        kept_accuracy(records, [1, 2], 2)

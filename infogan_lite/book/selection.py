@@ -78,10 +78,24 @@ def validation_choice(runs: dict[str, dict]) -> str:
     return max(runs, key=lambda name: runs[name]["validation"]["accuracy"])
 
 
+def kept_accuracy(records: list[dict], scores: list[float], k: int) -> float:
+    """The mean final accuracy of the run kept when k finished runs are compared by `scores`
+    (one per run, higher is better) and the highest is kept: exact, over every k-subset.
+    Where few runs reach a threshold, this tells rules apart that `restart_policy` cannot."""
+    finals = np.array([final_accuracy(r) for r in records])
+    return float(finals[_picks(scores, len(records), k)].mean())
+
+
 def _keep_the_highest(scores, records: list[dict], k: int, threshold: float) -> float:
     """The share of k-subsets of the runs whose highest-scoring run ends >= threshold."""
-    if not 1 <= k <= len(records):
-        raise ValueError(f"k must lie in 1..{len(records)}, got {k}")
     good = np.array([final_accuracy(r) >= threshold for r in records])
-    picks = [max(subset, key=lambda i: scores[i]) for subset in combinations(range(len(records)), k)]
-    return float(good[picks].mean())
+    return float(good[_picks(scores, len(records), k)].mean())
+
+
+def _picks(scores, n: int, k: int) -> list[int]:
+    """For every k-subset of n runs, the index of its highest-scoring run."""
+    if len(scores) != n:
+        raise ValueError(f"one score per run: {len(scores)} scores for {n} runs")
+    if not 1 <= k <= n:
+        raise ValueError(f"k must lie in 1..{n}, got {k}")
+    return [max(subset, key=lambda i: scores[i]) for subset in combinations(range(n), k)]
