@@ -4,7 +4,8 @@ import math
 import pytest
 
 from infogan_lite.book.selection import (at_step, best_finished_policy, kept_accuracy,
-                                         rank_correlation, restart_policy, validation_choice)
+                                         rank_correlation, restart_policy, rho_needed,
+                                         validation_choice)
 
 
 def _record(early, final, key="label_free_stability"):
@@ -100,3 +101,19 @@ def test_the_kept_accuracy_averages_the_run_each_subset_keeps():
     assert kept_accuracy(records, [3, 1, 2], 3) == pytest.approx(0.9)
     with pytest.raises(ValueError, match="one score per run"):
         kept_accuracy(records, [1, 2], 2)
+
+
+def test_rho_needed_is_the_edge_of_the_one_sided_exact_test():
+    for n in (5, 8):
+        edge = rho_needed(n)
+        finals = [0.5 + 0.01 * i for i in range(n)]
+        for swaps in range(n):                  # from the perfect order, ever more disordered
+            early = list(range(n))
+            for i in range(swaps):
+                early[i], early[i + 1] = early[i + 1], early[i]
+            rho, p = rank_correlation([_record(e, a) for e, a in zip(early, finals)],
+                                      "label_free_stability", 1500, "greater")
+            assert (p < 0.05) == (rho >= edge - 1e-9)
+    assert rho_needed(8) == pytest.approx(0.642857, abs=1e-6)       # 1 - 6 * 30 / (8 * 63)
+    with pytest.raises(ValueError, match="3 to 9 runs"):
+        rho_needed(12)

@@ -45,13 +45,27 @@ def rank_correlation(records: list[dict], key: str, step: int,
     rho = float(np.corrcoef(early, final)[0, 1])
     if len(records) > 9:
         return rho, float(stats.spearmanr(early, final, alternative=alternative).pvalue)
-    pairings = np.array(list(permutations(final)))                  # n! x n
-    centred = pairings - pairings.mean(1, keepdims=True)
-    e = early - early.mean()
-    rhos = centred @ e / (np.linalg.norm(centred, axis=1) * np.linalg.norm(e))
+    rhos = _null_rhos(early, final)
     if alternative == "greater":
         return rho, float(np.mean(rhos >= rho - 1e-12))
     return rho, float(np.mean(np.abs(rhos) >= abs(rho) - 1e-12))
+
+
+def rho_needed(n: int, alpha: float = 0.05) -> float:
+    """The smallest Spearman rho whose exact one-sided p-value over n runs (no ties) is below
+    `alpha`: what a positive correlation must reach to count, for up to 9 runs."""
+    if not 3 <= n <= 9:
+        raise ValueError(f"the exact null is enumerated for 3 to 9 runs, got {n}")
+    rhos = _null_rhos(np.arange(float(n)), np.arange(float(n)))
+    return float(min(r for r in np.unique(rhos.round(9)) if np.mean(rhos >= r - 1e-9) < alpha))
+
+
+def _null_rhos(early, final) -> np.ndarray:
+    """Spearman's rho of `early` against every ordering of `final` (ranks): the exact null."""
+    pairings = np.array(list(permutations(final)))                  # n! x n
+    centred = pairings - pairings.mean(1, keepdims=True)
+    e = early - early.mean()
+    return centred @ e / (np.linalg.norm(centred, axis=1) * np.linalg.norm(e))
 
 
 def restart_policy(records: list[dict], key: str, step: int, k: int,
