@@ -67,6 +67,11 @@ def amp_dtype(amp: str, device: torch.device) -> torch.dtype | None:
     return torch.bfloat16 if amp == "bf16" else torch.float16
 
 
+def precision_name(dtype: torch.dtype | None) -> str:
+    """What a run computes in, for records and progress bars: float32, bf16 or fp16 (autocast)."""
+    return {None: "float32", torch.bfloat16: "bf16", torch.float16: "fp16"}[dtype]
+
+
 def autocast(device: torch.device, dtype: torch.dtype | None):
     """torch.autocast for `dtype`, or a no-op context when dtype is None."""
     if dtype is None:

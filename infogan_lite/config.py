@@ -80,6 +80,9 @@ class TrainConfig:
     lambda_sup: float = field(default=1.0, metadata={
         "help": "weight of the cross-entropy of Q's first categorical code on the labelled "
                 "images, added to D and Q's loss; used only when labels_per_class > 0"})
+    fresh_g_latents: bool = field(default=False, metadata={
+        "help": "the G step draws its own z and c, as the authors' code does; off: G reuses "
+                "the D step's draws"})
     lr_d: float = field(default=2e-4, metadata={
         "help": "Adam learning rate of D and Q (of Q's own head too, unless lr_q is set)"})
     lr_g: float = field(default=1e-3, metadata={
@@ -116,9 +119,9 @@ class TrainConfig:
     log_every: int = field(default=50, metadata={
         "help": "average the losses over this many steps into one row of the record's history"})
     eval_every: int = field(default=500, metadata={
-        "help": "evaluate the first categorical code on the test split every this many steps "
-                "and at the last; 0: never. Evaluation time is reported apart from "
-                "train_seconds"})
+        "help": "evaluate the first categorical code on the validation and test splits every "
+                "this many steps and at the last; 0: never. Evaluation time is reported apart "
+                "from train_seconds"})
     checkpoint_every: int = field(default=250, metadata={
         "help": "write checkpoint.pt every this many steps and at the last"})
     snapshot_every: int = field(default=0, metadata={

@@ -19,7 +19,7 @@ from .config import TrainConfig
 
 # Settings that shape the model or the batches; learning rates and lambdas may change on resume.
 MUST_MATCH = ("dataset", "arch", "n_noise", "categorical", "continuous", "learn_sigma",
-              "baseline", "seed", "batch_size", "labels_per_class")
+              "baseline", "seed", "batch_size", "labels_per_class", "fresh_g_latents")
 
 
 def renamed(row: dict) -> dict:
@@ -56,6 +56,7 @@ class RunState:
     seconds: float = 0.0                          # training time so far, evaluation left out
     sums: torch.Tensor | None = None              # losses summed since the last history row
     count: int = 0                                # ... over this many steps
+    segments: list = field(default_factory=list)  # precision, device, torch of each resumed part
 
     def save(self, path, model, opt_DQ, opt_G, gen, cfg: TrainConfig) -> None:
         """Write everything a resumed run needs (atomically, with a checksum)."""
@@ -63,7 +64,8 @@ class RunState:
             "config": cfg.to_dict(), "step": self.step, "model": model.state_dict(),
             "opt_DQ": opt_DQ.state_dict(), "opt_G": opt_G.state_dict(), "gen": gen.get_state(),
             "history": json.dumps(self.history), "evals": json.dumps(self.evals),
-            "train_seconds": self.seconds, "sums": self.sums, "count": self.count})
+            "train_seconds": self.seconds, "sums": self.sums, "count": self.count,
+            "segments": json.dumps(self.segments)})
 
     @classmethod
     def restore(cls, path, model, opt_DQ, opt_G, gen, cfg: TrainConfig) -> "RunState":
@@ -87,7 +89,8 @@ class RunState:
             gen.set_state(state["gen"])
             run = cls(int(state["step"]), [renamed(row) for row in json.loads(state["history"])],
                       json.loads(state["evals"]),
-                      float(state["train_seconds"]), state.get("sums"), int(state.get("count", 0)))
+                      float(state["train_seconds"]), state.get("sums"), int(state.get("count", 0)),
+                      json.loads(state.get("segments", "[]")))
         except (KeyError, TypeError, ValueError, RuntimeError) as err:
             raise CheckpointError(f"checkpoint {path} is incomplete or from another version "
                                   f"({type(err).__name__}: {err}): use another out_dir") from err

@@ -15,11 +15,12 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .accel import adam_kwargs, amp_dtype, autocast, compile_nets, grad_scaler, select_device
+from .accel import (adam_kwargs, amp_dtype, autocast, compile_nets, cpu_has_bf16, grad_scaler,
+                    precision_name, select_device)
 from .architectures import architecture
 from .checkpoint import CheckpointError, atomic_write, folder_lock, load_checkpoint
 from .config import TrainConfig
-from .data import labelled_subset, load_dataset
+from .data import labelled_subset, load_dataset, validation_split
 from .evaluate import evaluate_c1, label_free_c1
 from .infogan import InfoGAN
 from .losses import d_loss, g_loss, info_lower_bound
@@ -68,8 +69,14 @@ def train_step(model, opt_DQ, opt_G, x_real, gen, cfg, scaler=None, dtype=None, 
     scale(L_D - lambda_L_I + cfg.lambda_sup * L_sup).backward()
     _step(opt_DQ, scaler)
 
-    # 2. G: fool the updated D, and keep c readable for the updated Q.
+    # 2. G: fool the updated D, and keep c readable for the updated Q. By default G reuses
+    # the D step's z and c; with cfg.fresh_g_latents it draws its own, as the authors' code
+    # does (each of its two session runs samples the prior anew).
+    if cfg.fresh_g_latents:
+        z, c_cat, c_cont = spec.sample(x_real.shape[0], generator=gen)
     with autocast(x_real.device, dtype):
+        if cfg.fresh_g_latents:
+            x_fake = G(spec.assemble(z, c_cat, c_cont))
         fake_logits, q_raw = D(x_fake, detach_q=cfg.baseline)
     L_G = g_loss(fake_logits.float())
     opt_G.zero_grad(set_to_none=True)
@@ -143,7 +150,9 @@ def _train(cfg: TrainConfig, resume: bool, progress: bool) -> tuple[InfoGAN, dic
     scaler, nets = grad_scaler(device, dtype), compile_nets(model, cfg.compile)
     sums = torch.zeros(len(LOSS_NAMES), device=device) if run.sums is None else run.sums.to(device)
     finite = torch.ones((), dtype=torch.bool, device=device)  # every loss so far was finite
-    bar = tqdm(total=cfg.steps, initial=run.step, disable=not progress, desc=f"{cfg.dataset} seed {cfg.seed}")
+    run.segments.append(_segment(run.step, device, dtype))  # how this stretch of steps computes
+    bar = tqdm(total=cfg.steps, initial=run.step, disable=not progress,
+               desc=f"{cfg.dataset} seed {cfg.seed} ({precision_name(dtype)})")
     clock = Stopwatch(run.seconds)
     model.train()
     while run.step < cfg.steps:
@@ -171,10 +180,19 @@ def _train(cfg: TrainConfig, resume: bool, progress: bool) -> tuple[InfoGAN, dic
             run.save(ckpt, model, opt_DQ, opt_G, gen, cfg)
     bar.close()
     record = {"config": cfg.to_dict(), "step": run.step, "train_seconds": round(clock.seconds(), 2),
+              "precision": "+".join(sorted({seg["precision"] for seg in run.segments})),
+              "segments": run.segments,
               "history": run.history, "evals": run.evals}
     atomic_write(out / "record.json", lambda f: f.write(json.dumps(record, indent=1).encode()))
     return model, record
 # --- loop: end
+
+
+def _segment(step: int, device, dtype) -> dict:
+    """Where a run (or its resumed part) computed from `step` on: the precision actually
+    used, the device, whether the CPU has native bf16, and torch's version."""
+    return {"from_step": step, "precision": precision_name(dtype), "device": str(device),
+            "cpu_bf16": cpu_has_bf16(), "torch": torch.__version__}
 
 
 def _due(step: int, every: int, cfg: TrainConfig) -> bool:
@@ -184,7 +202,8 @@ def _due(step: int, every: int, cfg: TrainConfig) -> bool:
 
 class _RunData:
     """The tensors a run reads: training images on the device, the probe images for the
-    label-free criteria, the labelled images of a semi-supervised run, the test set."""
+    label-free criteria, the labelled images of a semi-supervised run, the validation split
+    (whose labels only evaluation reads) and the test set."""
 
     def __init__(self, cfg: TrainConfig, model: InfoGAN, device):
         train_x, train_y = load_dataset(cfg.dataset, True, cfg.data_root)
@@ -194,16 +213,19 @@ class _RunData:
         self.images = model.from_unit_range(train_x).to(device)
         self.probe = train_x[::max(1, len(train_x) // PROBE_IMAGES)][:PROBE_IMAGES]  # no labels
         self.labelled = _labelled(cfg, self.images, train_y) if cfg.labels_per_class else None
+        self.val = validation_split(train_x, train_y) if cfg.eval_every else None
         self.test = load_dataset(cfg.dataset, False, cfg.data_root) if cfg.eval_every else None
 
 
 def _evaluate(model, data: _RunData, step: int, train_seconds: float) -> dict:
-    """One row of `evals`: c1 against the test labels, and the label-free criteria."""
+    """One row of `evals`: c1 against the test labels; its accuracies on the validation split
+    (`val_*`, the numbers that may choose among runs); the label-free criteria."""
     t0 = time.perf_counter()
-    m = evaluate_c1(model, *data.test)
+    m, v = evaluate_c1(model, *data.test), evaluate_c1(model, *data.val)
     free = label_free_c1(model, data.probe)
     return {"step": step, "train_seconds": round(train_seconds, 2),
             **{k: m[k] for k in ("accuracy", "plain_accuracy", "nmi", "ari", "usage")},
+            "val_accuracy": v["accuracy"], "val_plain_accuracy": v["plain_accuracy"],
             **{f"label_free_{k}": round(v, 5) for k, v in free.items()},
             "eval_seconds": round(time.perf_counter() - t0, 2)}
 

@@ -206,3 +206,75 @@ def test_a_resumed_run_takes_the_new_lr_q(tiny_config):
         train(dataclasses.replace(cfg, steps=4, lr_q=2e-3), resume=True, progress=False)
     groups = load_checkpoint(f"{cfg.out_dir}/checkpoint.pt")["opt_DQ"]["param_groups"]
     assert [g["lr"] for g in groups] == [cfg.lr_d, 2e-3]
+
+
+def test_every_evaluation_reads_c1_on_the_validation_split(tiny_config):
+    """val_accuracy is c1's matched accuracy on the validation split (the last sixth of the
+    training images), not on the test set: the final row equals a direct reading."""
+    from infogan_lite.data import validation_split
+    from infogan_lite.evaluate import evaluate_c1
+
+    model, record = train(dataclasses.replace(tiny_config, eval_every=3), progress=False)
+    assert [row["step"] for row in record["evals"]] == [3, 6]
+    images, labels = validation_split(*load_dataset("toy", True))
+    direct = evaluate_c1(model, images, labels)
+    last = record["evals"][-1]
+    assert last["val_accuracy"] == direct["accuracy"]
+    assert last["val_plain_accuracy"] == direct["plain_accuracy"]
+    on_test = evaluate_c1(model, *load_dataset("toy", False))
+    assert last["accuracy"] == on_test["accuracy"]
+
+
+def test_the_record_names_the_precision_of_every_resumed_part(tiny_config):
+    """Each start of a run adds a segment: the step it started from, its precision, device,
+    whether the CPU has native bf16, and torch's version."""
+    from infogan_lite.accel import cpu_has_bf16
+
+    train(dataclasses.replace(tiny_config, steps=4, amp="off"), progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")          # "emulated", on a CPU without bf16 instructions
+        _, record = train(dataclasses.replace(tiny_config, amp="bf16"), resume=True, progress=False)
+    first, second = record["segments"]
+    assert (first["from_step"], first["precision"]) == (0, "float32")
+    assert (second["from_step"], second["precision"]) == (4, "bf16")
+    assert first["device"] == "cpu" and first["torch"] == torch.__version__
+    assert first["cpu_bf16"] == cpu_has_bf16()
+    assert record["precision"] == "bf16+float32"
+    on_disk = json.loads((__import__("pathlib").Path(tiny_config.out_dir) / "record.json").read_text())
+    assert on_disk["segments"] == record["segments"]
+
+
+def test_fresh_g_latents_draws_a_second_prior_sample_for_the_g_step(tiny_config):
+    """With fresh_g_latents the G step samples z and c again (two draws a step, as in the
+    authors' code); without it, one draw serves both steps."""
+    from infogan_lite import InfoGAN
+    from infogan_lite.architectures import architecture
+    from infogan_lite.train import make_optimizers, train_step
+
+    spec = tiny_config.spec
+    x = load_dataset("toy", True)[0][:16] * 2 - 1
+
+    def after_one_step(fresh):
+        cfg = dataclasses.replace(tiny_config, fresh_g_latents=fresh)
+        torch.manual_seed(0)
+        model = InfoGAN(spec, architecture("tiny"))
+        gen = torch.Generator().manual_seed(1)
+        train_step(model, *make_optimizers(model, cfg), x, gen, cfg)
+        return model, gen.get_state()
+
+    def draws(n):
+        gen = torch.Generator().manual_seed(1)
+        for _ in range(n):
+            spec.sample(16, generator=gen)
+        return gen.get_state()
+
+    (reused, state_reused), (fresh, state_fresh) = after_one_step(False), after_one_step(True)
+    assert torch.equal(state_reused, draws(1)) and torch.equal(state_fresh, draws(2))
+    assert all(torch.equal(a, b) for a, b in zip(reused.D.parameters(), fresh.D.parameters()))
+    assert not all(torch.equal(a, b) for a, b in zip(reused.G.parameters(), fresh.G.parameters()))
+
+
+def test_resuming_with_another_fresh_g_latents_is_refused(tiny_config):
+    train(dataclasses.replace(tiny_config, steps=2), progress=False)
+    with pytest.raises(ValueError, match="fresh_g_latents"):
+        train(dataclasses.replace(tiny_config, fresh_g_latents=True), resume=True, progress=False)

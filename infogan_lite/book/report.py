@@ -68,6 +68,8 @@ def report_run(run_dir, out_dir, data_root=None, n_noise: int = 200,
     x, y = load_dataset(cfg.dataset, False, data_root)
     report = {"config": cfg.to_dict(), "step": int(state["step"]),
               "train_seconds": record.get("train_seconds"), "adam": adam_kernel(state),
+              # written by train since 0.3: what the run computed in, on what, with which torch
+              "precision": record.get("precision"), "segments": record.get("segments"),
               "history": [renamed(row) for row in record.get("history", [])],
               "evals": record.get("evals", []),
               "c1": evaluate_c1(model, x, y) if cfg.categorical else None,
