@@ -29,7 +29,10 @@ HEADER = ("| chapter | 2-core x86 CPU (measured: the stored run) | Colab GPU (es
 
 
 def _time(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    """An ISO 8601 UTC timestamp as Jupyter writes it ('2026-12-02T15:52:44.370841Z'); the
+    fraction padded to microseconds, which Python 3.10's fromisoformat needs."""
+    whole, _, fraction = stamp.rstrip("Z").partition(".")
+    return datetime.fromisoformat(f"{whole}.{fraction[:6]:0<6}+00:00")
 
 
 def measure(notebook: Path) -> dict | None:
