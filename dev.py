@@ -6,6 +6,10 @@
     python3 dev.py links  # check the external links (skipped without a network)
 
 Only the standard library is used here, so a fresh Python 3.10+ with pip suffices.
+
+On Linux without an NVIDIA GPU, torch and torchvision come from PyTorch's CPU index (about
+0.2 GB of downloads instead of about 3 GB of CUDA libraries that nothing could use); when
+that index cannot be reached within seconds, from the default index as before.
 """
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -22,11 +28,62 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
+CPU_TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
+TORCH = ("torch", "torchvision")
 
 
 def run(*cmd, **env) -> None:
     print("+", " ".join(map(str, cmd)), flush=True)
     subprocess.run([str(c) for c in cmd], cwd=ROOT, check=True, env={**os.environ, **env})
+
+
+def has_nvidia_gpu() -> bool:
+    """An NVIDIA driver is installed: its nvidia-smi on PATH, or its Linux kernel module."""
+    return shutil.which("nvidia-smi") is not None or Path("/proc/driver/nvidia").exists()
+
+
+def reachable(url: str, timeout: float = 5.0) -> bool:
+    """The index answers within `timeout` seconds (pip itself would retry for a minute)."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=timeout):
+            return True
+    except (OSError, ValueError):   # URLError, HTTPError and timeouts are OSErrors
+        return False
+
+
+def torch_index(platform: str, gpu: bool, index_answers) -> str | None:
+    """The index to take torch from: the CPU index on Linux without an NVIDIA GPU, if it
+    answers (`index_answers()` is asked only then); None for the default index. Elsewhere
+    the default index already serves CPU builds (macOS, Windows) or CUDA is wanted."""
+    if not platform.startswith("linux") or gpu:
+        return None
+    if index_answers():
+        return CPU_TORCH_INDEX
+    print(f"{CPU_TORCH_INDEX} cannot be reached: torch comes from the default index "
+          "(with its CUDA libraries)", flush=True)
+    return None
+
+
+def torch_installed() -> bool:
+    done = subprocess.run([str(PYTHON), "-m", "pip", "show", "--quiet", "torch"], cwd=ROOT,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return done.returncode == 0
+
+
+def install_torch() -> None:
+    """Put the CPU build of torch into .venv first when torch_index() chooses it: installing
+    the project afterwards keeps it, since it meets `torch>=...`. A torch already there
+    (CI puts one) is kept; a failed CPU install leaves the default index to the project's."""
+    if torch_installed():
+        return
+    index = torch_index(sys.platform, has_nvidia_gpu(), lambda: reachable(CPU_TORCH_INDEX + "/torch/"))
+    if index is None:
+        return
+    try:
+        run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+            "--retries", "1", "--timeout", "15", "--index-url", index, *TORCH)
+    except subprocess.CalledProcessError:
+        print(f"installing torch from {index} failed: it comes from the default index", flush=True)
 
 
 def setup() -> None:
@@ -42,6 +99,7 @@ def setup() -> None:
         return
     if not PYTHON.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
+    install_torch()
     run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
         "-c", constraints.name, "-e", ".[book,test]")
     STAMP.write_text(wanted)

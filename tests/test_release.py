@@ -8,6 +8,7 @@ The code is MIT (LICENSE, the package's metadata); the text and figures are CC B
 """
 from __future__ import annotations
 
+import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from infogan_lite import __version__
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = re.compile(r"\b\d+\.\d+\.\d+(?:[-.+]?\w+)*\b")
 CHANGELOG_HEADING = re.compile(r"^## \[([^\]]+)\](?: - (.+))?$", re.M)
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 BUMP = "update it with the release (CONTRIBUTING.md, 'Release procedure')"
 
 
@@ -69,27 +71,46 @@ def test_the_site_footer_carries_the_version_and_only_it():
         f"_config.yml html.extra_footer names {VERSION.findall(footer)}, not {__version__}: {BUMP}"
 
 
-def test_the_changelog_has_a_section_for_the_version():
+def test_the_changelog_dates_the_version_under_an_unreleased_section():
     sections = _changelog()
     assert __version__ in sections, f"CHANGELOG.md has no '## [{__version__}] - ...' section: {BUMP}"
     date = sections[__version__]
-    assert date == "Unreleased" or re.fullmatch(r"\d{4}-\d{2}-\d{2}", date or ""), \
-        f"CHANGELOG.md: '## [{__version__}]' should end in ' - YYYY-MM-DD' or ' - Unreleased', not {date!r}"
-    released = [v for v in sections if v != "Unreleased"]
-    assert released[0] == __version__, f"the newest section of CHANGELOG.md should be {__version__}"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date or ""), \
+        f"CHANGELOG.md: '## [{__version__}]' should end in ' - YYYY-MM-DD' (the release's date), not {date!r}"
+    headings = list(sections)
+    assert headings[0] == "Unreleased" and sections["Unreleased"] == "", \
+        "CHANGELOG.md's first section is '## [Unreleased]', where later changes go"
+    assert headings[1] == __version__, f"the newest release in CHANGELOG.md should be {__version__}"
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
-    if "date-released" in cff:
-        assert str(cff["date-released"]) == date, "CITATION.cff's date-released is the changelog's date"
+    assert str(cff.get("date-released")) == date, "CITATION.cff's date-released is the changelog's date"
 
 
-def test_the_changelog_versions_are_in_order_and_linked():
+def _links() -> dict[str, str]:
+    text = (ROOT / "CHANGELOG.md").read_text()
+    return dict(re.findall(r"^\[([^\]]+)\]: (\S+)$", text, re.M))
+
+
+def test_the_changelog_versions_are_in_order_and_linked_to_what_exists():
+    """A released version links to its tag; one released before the first tag (never
+    tagged, as its section says) links to its last commit, and nothing links a tag that was
+    never made."""
     text = (ROOT / "CHANGELOG.md").read_text()
     versions = [v for v in _changelog() if v != "Unreleased"]
     keys = [tuple(map(int, v.split("."))) for v in versions]
     assert keys == sorted(keys, reverse=True) and len(set(keys)) == len(keys), versions
+    links, tagged = _links(), set()
     for version in versions:
-        assert re.search(rf"^\[{re.escape(version)}\]: https://\S+v{re.escape(version)}$", text, re.M), \
-            f"CHANGELOG.md needs a link line for [{version}]"
+        section = text.split(f"## [{version}]", 1)[1].split("\n## [", 1)[0]
+        link = links.get(version, "")
+        if "never tagged" in section:
+            assert re.search(r"/tree/[0-9a-f]{7,40}$", link), \
+                f"[{version}] was never tagged: link its last commit (/tree/<sha>), not {link!r}"
+        else:
+            assert link.endswith(f"/releases/tag/v{version}"), f"[{version}] should link its tag, not {link!r}"
+            tagged.add(version)
+    assert links.get("Unreleased", "").endswith(f"/compare/v{__version__}...HEAD")
+    named = set(re.findall(r"\bv(\d+\.\d+\.\d+)\b", " ".join(links.values())))
+    assert named <= tagged, f"CHANGELOG.md links tags that were never made: {sorted(named - tagged)}"
 
 
 # --- two licences
@@ -123,18 +144,45 @@ def test_the_readme_and_the_footer_name_both_licences():
 
 
 # --- what the Colab cells install
-def test_a_pin_to_a_release_tag_names_a_released_version():
-    """A release commit pins the Colab buttons and install cells to its own tag
-    (tools/colab_pin.py vX.Y.Z); tests/test_colab.py checks that the cells follow
-    _config.yml. A pinned tag must be a release that CHANGELOG.md dates."""
-    branch = _config()["repository"]["branch"]
-    tag = re.fullmatch(r"v(\d+\.\d+\.\d+)", branch)
-    if not tag:
-        assert branch == "main", f"_config.yml's repository.branch is {branch!r}: main, or a tag vX.Y.Z"
-        return
-    date = _changelog().get(tag.group(1))
+def _colab_pin():
+    spec = importlib.util.spec_from_file_location("colab_pin", ROOT / "tools" / "colab_pin.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _released_tag(ref: str, where: str) -> None:
+    """A release tag vX.Y.Z of this version, dated in CHANGELOG.md; never a branch."""
+    pin = "python3 tools/colab_pin.py v" + __version__
+    assert re.fullmatch(r"v\d+\.\d+\.\d+", ref), \
+        f"{where} installs {ref!r}, a branch that moves: pin it to the release with `{pin}`"
+    assert ref == f"v{__version__}", f"{where} installs {ref}, not this release: run `{pin}`"
+    date = _changelog().get(ref[1:])
     assert date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date), \
-        f"the notebooks install {branch}, which CHANGELOG.md does not record as released"
+        f"{where} installs {ref}, which CHANGELOG.md does not record as released"
+
+
+def test_the_sites_colab_buttons_open_the_release_tag():
+    """_config.yml's repository.branch makes the "Open in Colab" buttons' URLs."""
+    _released_tag(_config()["repository"]["branch"], "_config.yml (repository.branch)")
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_every_notebooks_colab_cell_installs_the_release_tag(nb):
+    refs = _colab_pin().notebook_refs(ROOT)[nb.name]
+    assert len(refs) == 1, f"notebooks/{nb.name} has {len(refs)} install lines from the repository, not one"
+    _released_tag(refs[0], f"notebooks/{nb.name}")
+
+
+def test_the_pin_check_fails_on_a_branch(tmp_path):
+    """The check above, on a copy whose cell installs main."""
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "_config.yml").write_text((ROOT / "_config.yml").read_text())
+    url = _config()["repository"]["url"]
+    (tmp_path / "notebooks" / "x.ipynb").write_text(f'"%pip install -q \\"infogan_lite @ git+{url}@main\\""')
+    (ref,) = _colab_pin().notebook_refs(tmp_path)["x.ipynb"]
+    with pytest.raises(AssertionError, match="a branch that moves"):
+        _released_tag(ref, "x.ipynb")
 
 
 def test_shipped_records_name_no_folder_of_the_machine_that_made_them():

@@ -5,7 +5,7 @@
                                                           # version installed in .venv
 
 Only the packages already listed are pinned; to pin another, add a line `name==0` and run
---update. Standard library only.
+--update. A cap (`name<X.Y`) is checked and kept as it is. Standard library only.
 """
 from __future__ import annotations
 
@@ -18,6 +18,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CONSTRAINTS = ROOT / "constraints-book.txt"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)$")
+CAP = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)<(\d+(?:\.\d+)*)$")
+
+
+def _release(version: str) -> tuple[int, ...]:
+    """The leading numbers of a version: '8.1.5' -> (8, 1, 5), '9.0.0rc1' -> (9, 0, 0)."""
+    return tuple(int(n) for n in re.findall(r"\d+", re.match(r"[\d.]*\d", version).group()))
+
+
+def cap_problem(name: str, cap: str, have: str | None) -> str | None:
+    """What is wrong with the installed `have` under the cap `name<cap`, or None."""
+    if have is not None and _release(have) >= _release(cap):
+        return f"{name}: capped below {cap}, installed {have}"
+    return None
 
 
 def installed(name: str) -> str | None:
@@ -33,7 +46,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     lines, problems = [], []
     for line in CONSTRAINTS.read_text().splitlines():
-        pin = PIN.match(line.strip())
+        pin, cap = PIN.match(line.strip()), CAP.match(line.strip())
+        if cap:
+            problems += filter(None, [cap_problem(cap.group(1), cap.group(2), installed(cap.group(1)))])
         if not pin:
             lines.append(line)
             continue
