@@ -20,7 +20,7 @@ def semi_row(report: dict, threshold: float = 0.95) -> dict:
     first evaluated step (and training seconds) at which each reached `threshold`, and the
     best |rho| of the continuous codes with slant and with width."""
     cfg, last = report["config"], report["evals"][-1]
-    matched = time_to_accuracy(report, threshold)
+    matched = time_to_accuracy(report, threshold, key="accuracy")        # reported, not decided
     plain = time_to_accuracy(report, threshold, key="plain_accuracy")
     return {"labels_per_class": cfg.get("labels_per_class", 0), "seed": cfg["seed"],
             "steps": report["step"], "accuracy": last["accuracy"],
