@@ -48,6 +48,7 @@ def test_the_run_kept_is_the_best_on_validation():
     runs = [_run(1, BAD, GOOD_ON_TEST), _run(2, GOOD_ON_TEST, BAD)]
     assert kept_accuracy(runs, [1.0, 0.0], 1) == pytest.approx((0.5 + 0.96) / 2)
     assert kept_accuracy(runs, [0.0, 1.0], 2) == pytest.approx(0.96)     # the validation's 0.96
+    assert kept_accuracy(runs, [0.0, 1.0], 2, outcome=[0.96, 0.5]) == 0.5   # scored, not chosen
 
 
 def test_a_run_without_any_validation_cannot_be_decided_on():

@@ -119,11 +119,14 @@ def validation_choice(runs: dict[str, dict]) -> str:
     return max(runs, key=lambda name: runs[name]["validation"]["accuracy"])
 
 
-def kept_accuracy(records: list[dict], scores: list[float], k: int) -> float:
+def kept_accuracy(records: list[dict], scores: list[float], k: int, outcome=None) -> float:
     """The mean final accuracy of the run kept when k finished runs are compared by `scores`
     (one per run, higher is better) and the highest is kept: exact, over every k-subset.
-    Where few runs reach a threshold, this tells rules apart that `restart_policy` cannot."""
-    finals = np.array([final_accuracy(r) for r in records])
+    Where few runs reach a threshold, this tells rules apart that `restart_policy` cannot.
+    `outcome` (one per run; default: `final_accuracy`, the validation split) is what the
+    kept run is scored by, not what keeps it: to judge a rule that reads the validation
+    split itself, score it on the test split (`accuracy_on_test`), which it never saw."""
+    finals = np.array([final_accuracy(r) for r in records] if outcome is None else outcome)
     return float(finals[_picks(scores, len(records), k)].mean())
 
 
