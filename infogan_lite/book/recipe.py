@@ -1,4 +1,4 @@
-"""Fewer steps to 0.95 (chapter 7): recipe changes against the reference recipe, decided by
+"""Fewer steps to 0.95 (chapter 7b): recipe changes against the reference recipe, decided by
 the rule fixed before their runs finished (`results/mnist/recipe/README.md`).
 
 A change may alter the batch, so runs are compared by the images they have read

@@ -1,4 +1,4 @@
-"""Choosing a run without the test set (chapter 7): does a label-free criterion read early
+"""Choosing a run without the test set (chapter 7b): does a label-free criterion read early
 in training predict how good c1 will end up, and what does starting k runs buy?
 
 Every function reads the records that `train` writes (their `evals` rows carry c1's matched

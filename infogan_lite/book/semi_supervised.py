@@ -1,4 +1,4 @@
-"""Semi-supervised InfoGAN against the unsupervised recipe (chapter 7): what a few labels
+"""Semi-supervised InfoGAN against the unsupervised recipe (chapter 7b): what a few labels
 per class buy, read from the reports that `python -m infogan_lite report` writes.
 
 A semi-supervised run (`TrainConfig.labels_per_class > 0`, Spurr et al., 2017) promises
