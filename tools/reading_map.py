@@ -33,7 +33,7 @@ def table() -> str:
     rows = []
     for stem in chapters():
         title, minutes = reading_minutes(ROOT / f"{stem}.ipynb")
-        name = Path(stem).name.split("_")[0].lstrip("0")       # "07b_every_seed": 7b
+        name = Path(stem).name.split("_")[0].lstrip("0") or "0"   # "07b_every_seed": 7b
         rows.append(f"| {name}. {{doc}}`{title} <../{stem}>` | {minutes} min |")
     return "\n".join(["| chapter | reading time |", "|---|---|", *rows])
 
