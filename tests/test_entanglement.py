@@ -57,3 +57,24 @@ def test_joint_table_gives_log_K_of_information_for_a_perfect_code():
     c = torch.arange(10).repeat(20)
     assert mutual_information(joint_table(c, c, 10, 10)) == pytest.approx(math.log(10), abs=1e-12)
     assert mutual_information(joint_table(c, torch.zeros_like(c), 10, 10)) == pytest.approx(0.0)
+
+
+def test_mutual_information_of_independent_labels_is_only_the_plug_in_bias():
+    from infogan_lite.book.entanglement import mi_with_baselines
+
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.randint(10, (2000,), generator=g), torch.randint(10, (2000,), generator=g)
+    r = mi_with_baselines(a, b, 10, 10, n_perm=100)
+    assert r["null_mean"] == pytest.approx(81 / 4000, rel=0.1)   # (10 - 1)^2 / (2n)
+    assert abs(r["plug_in"] - 81 / 4000) < 0.01 and r["p"] > 0.05
+    assert abs(r["miller_madow"]) < abs(r["plug_in"])            # the correction removes the bias
+
+
+def test_mutual_information_of_equal_labels_is_the_entropy_and_beats_every_permutation():
+    from infogan_lite.book.entanglement import mi_with_baselines
+
+    a = torch.arange(10).repeat(100)
+    r = mi_with_baselines(a, a, 10, 10, n_perm=50)
+    assert r["plug_in"] == pytest.approx(math.log(10))
+    assert r["miller_madow"] == pytest.approx(math.log(10) + (9 + 9 - 9) / 2000)
+    assert r["p"] == pytest.approx(1 / 51) and r["null_q95"] < 0.1

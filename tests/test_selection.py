@@ -9,8 +9,10 @@ from infogan_lite.book.selection import (at_step, best_finished_policy, kept_acc
 
 
 def _record(early, final, key="label_free_stability"):
-    return {"evals": [{"step": 1500, key: early, "accuracy": 0.5},
-                      {"step": 5000, key: 0.0, "accuracy": final}]}
+    """`final` on the validation split; the test split says the opposite, so that a function
+    that read it would fail these tests."""
+    return {"evals": [{"step": 1500, key: early, "accuracy": 0.5, "val_accuracy": 0.5},
+                      {"step": 5000, key: 0.0, "accuracy": 1 - final, "val_accuracy": final}]}
 
 
 FINALS = [0.96, 0.75, 0.97, 0.86, 0.95, 0.80, 0.70, 0.90]

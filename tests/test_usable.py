@@ -12,7 +12,7 @@ from infogan_lite.architectures import architecture
 from infogan_lite.pretrained import model_from_checkpoint
 from infogan_lite.book.information import mutual_information
 from infogan_lite.book.readers import (
-    CNNReader, draw, fit, flattened, linear_reader, q_head_reader, read_model,
+    CNNReader, draw, fit, linear_reader, q_head_reader, read_model, trend,
     read_stream, sample_sets, score)
 from infogan_lite.book.usable import (
     gan_value_discrete, jensen_shannon_discrete, linear_features, parabola_generator,
@@ -147,10 +147,12 @@ def test_a_reader_trained_on_fresh_samples_draws_a_new_batch_every_step(tiny_mod
     assert out["frac"] <= 1 and out["best_step"] in [s for s, _ in out["curve"]]
 
 
-def test_flattened():
-    assert flattened([(1, 0.1), (2, 0.5), (3, 0.51), (4, 0.515)])
-    assert flattened([(1, 0.1), (2, 0.5), (3, 0.51), (4, 0.3)])       # overfitting at the end
-    assert not flattened([(1, 0.1), (2, 0.2), (3, 0.3), (4, 0.4)])
+def test_trend_says_still_rising_when_the_last_check_is_the_best():
+    assert trend([(1, 0.1), (2, 0.5), (3, 0.51), (4, 0.515)]) == "still rising"   # slowly, < tol
+    assert trend([(1, 0.1), (2, 0.2), (3, 0.3), (4, 0.4)]) == "still rising"
+    assert trend([(1, 0.1), (2, 0.5), (3, 0.51), (4, 0.3)]) == "flat"       # overfitting at the end
+    assert trend([(1, 0.1), (2, 0.2), (3, 0.2), (4, 0.2), (5, 0.2), (6, 0.2), (7, 0.5),
+                  (8, 0.4)]) == "peaked late"
 
 
 def test_a_snapshot_loads_with_its_runs_config(tmp_path, tiny_config):

@@ -31,9 +31,9 @@ def reading_minutes(notebook: Path) -> tuple[str, int]:
 
 def table() -> str:
     rows = []
-    for i, stem in enumerate(chapters(), start=1):
+    for stem in chapters():
         title, minutes = reading_minutes(ROOT / f"{stem}.ipynb")
-        name = "A" if Path(stem).name.startswith("A_") else f"{i}"
+        name = Path(stem).name.split("_")[0].lstrip("0") or "0"   # "07b_every_seed": 7b
         rows.append(f"| {name}. {{doc}}`{title} <../{stem}>` | {minutes} min |")
     return "\n".join(["| chapter | reading time |", "|---|---|", *rows])
 

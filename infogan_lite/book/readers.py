@@ -148,12 +148,17 @@ def fit(reader: nn.Module, train, val, K: int, steps: int, batch: int = 64,
 # --- score: end
 
 
-def flattened(curve, tol: float = 0.02) -> bool:
-    """True when the best validation L_I rose by less than `tol` nats over the last quarter of
-    the curve: more steps at this rate would not change the score by much."""
-    cut = len(curve) - max(len(curve) // 4, 1)
-    before = max((v for _, v in curve[:cut]), default=-math.inf)
-    return max(v for _, v in curve) - before < tol
+def trend(curve, tol: float = 0.02) -> str:
+    """What a reader's validation curve [(step, L_I)] did at its end: "still rising" when its
+    last check is its best (more steps could still raise the score), else "flat" when the
+    best rose by less than `tol` nats over the last quarter of the checks, else "peaked late"
+    (it rose by `tol` or more in the last quarter, then fell back before the last check)."""
+    values = [v for _, v in curve]
+    if values[-1] > max(values[:-1], default=-math.inf):
+        return "still rising"
+    cut = len(values) - max(len(values) // 4, 1)
+    before = max(values[:cut], default=-math.inf)
+    return "flat" if max(values) - before < tol else "peaked late"
 
 
 def read_model(model: InfoGAN, n_train: int, n_val: int, n_test: int, steps: dict,

@@ -137,7 +137,7 @@ def refit_q_head(model, steps: int = 300, seed: int = 0, batch_size: int = 64,
 
 def adam_kernel(state: dict) -> str:
     """Which Adam implementation a checkpoint's optimiser used: 'fused', 'foreach' or 'loop'.
-    They round differently, so the same seed gives a different run (chapter 7 shows how much)."""
+    They round differently, so the same seed gives a different run (chapter 7b shows how much)."""
     group = state["opt_G"]["param_groups"][0]
     return "fused" if group.get("fused") else "foreach" if group.get("foreach") else "loop"
 

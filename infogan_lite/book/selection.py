@@ -1,9 +1,11 @@
-"""Choosing a run without the test set (chapter 7): does a label-free criterion read early
+"""Choosing a run without the test set (chapter 7b): does a label-free criterion read early
 in training predict how good c1 will end up, and what does starting k runs buy?
 
-Every function reads the records that `train` writes (their `evals` rows carry the test-set
-accuracy and the label-free criteria of `evaluate.label_free_c1`, both every eval_every
-steps). The test labels serve only to validate a criterion here, never to choose.
+Every function reads the records that `train` writes (their `evals` rows carry c1's matched
+accuracy on the validation and the test split and the label-free criteria of
+`evaluate.label_free_c1`, every eval_every steps). Runs are ranked and kept by the
+validation split only (`final_accuracy`); the test split is reported beside it
+(`accuracy_on_test`) and read by no function that chooses.
 """
 from __future__ import annotations
 
@@ -25,9 +27,34 @@ def at_step(record: dict, key: str, step: int) -> float:
                    f"{[row['step'] for row in record['evals']]}")
 
 
+def validation_at(record: dict, step: int) -> float:
+    """c1's matched accuracy on the validation split at `step`, the only accuracy a decision
+    reads. Every evaluation logs it (`val_accuracy`) since 0.3; older runs have it only at
+    their final step, in the report's "validation"."""
+    for row in record.get("evals", []):
+        if row["step"] == step and "val_accuracy" in row:
+            return row["val_accuracy"]
+    if record.get("validation") and last_step(record) == step:
+        return record["validation"]["accuracy"]
+    raise KeyError(f"no validation accuracy at step {step}: this run logged none there (runs "
+                   "older than 0.3 have it at their final step only, in report.json's "
+                   "'validation': write it with `python -m infogan_lite report RUN_DIR`)")
+
+
+def last_step(record: dict) -> int:
+    """The step a run ended at (`steps` in the oldest records)."""
+    return record.get("step", record.get("steps", record["evals"][-1]["step"]))
+
+
 def final_accuracy(record: dict) -> float:
-    """c1's matched accuracy on the test set at the run's last evaluation."""
-    return record["evals"][-1]["accuracy"]
+    """c1's matched accuracy on the validation split at the run's final step: what the
+    studies of this module rank runs by. The test split is reported, never read here."""
+    return validation_at(record, last_step(record))
+
+
+def accuracy_on_test(record: dict) -> float:
+    """c1's matched accuracy on the test split at the final step: to report, never to choose."""
+    return record["c1"]["accuracy"] if record.get("c1") else record["evals"][-1]["accuracy"]
 
 
 def rank_correlation(records: list[dict], key: str, step: int,
@@ -92,11 +119,14 @@ def validation_choice(runs: dict[str, dict]) -> str:
     return max(runs, key=lambda name: runs[name]["validation"]["accuracy"])
 
 
-def kept_accuracy(records: list[dict], scores: list[float], k: int) -> float:
+def kept_accuracy(records: list[dict], scores: list[float], k: int, outcome=None) -> float:
     """The mean final accuracy of the run kept when k finished runs are compared by `scores`
     (one per run, higher is better) and the highest is kept: exact, over every k-subset.
-    Where few runs reach a threshold, this tells rules apart that `restart_policy` cannot."""
-    finals = np.array([final_accuracy(r) for r in records])
+    Where few runs reach a threshold, this tells rules apart that `restart_policy` cannot.
+    `outcome` (one per run; default: `final_accuracy`, the validation split) is what the
+    kept run is scored by, not what keeps it: to judge a rule that reads the validation
+    split itself, score it on the test split (`accuracy_on_test`), which it never saw."""
+    finals = np.array([final_accuracy(r) for r in records] if outcome is None else outcome)
     return float(finals[_picks(scores, len(records), k)].mean())
 
 

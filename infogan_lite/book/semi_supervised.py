@@ -1,4 +1,4 @@
-"""Semi-supervised InfoGAN against the unsupervised recipe (chapter 7): what a few labels
+"""Semi-supervised InfoGAN against the unsupervised recipe (chapter 7b): what a few labels
 per class buy, read from the reports that `python -m infogan_lite report` writes.
 
 A semi-supervised run (`TrainConfig.labels_per_class > 0`, Spurr et al., 2017) promises
@@ -20,7 +20,7 @@ def semi_row(report: dict, threshold: float = 0.95) -> dict:
     first evaluated step (and training seconds) at which each reached `threshold`, and the
     best |rho| of the continuous codes with slant and with width."""
     cfg, last = report["config"], report["evals"][-1]
-    matched = time_to_accuracy(report, threshold)
+    matched = time_to_accuracy(report, threshold, key="accuracy")        # reported, not decided
     plain = time_to_accuracy(report, threshold, key="plain_accuracy")
     return {"labels_per_class": cfg.get("labels_per_class", 0), "seed": cfg["seed"],
             "steps": report["step"], "accuracy": last["accuracy"],
