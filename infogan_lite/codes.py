@@ -61,6 +61,12 @@ class LatentSpec:
         """
         return float(sum(math.log(k) for k in self.categorical))
 
+    @property
+    def H_cont(self) -> float:
+        """Entropy of the continuous codes in nats: log 2 per U(-1, 1) code (the width of its
+        interval), so that the continuous part of L_I (eq. 5) is E[log Q(c_cont | x)] + H_cont."""
+        return self.continuous * math.log(2)
+
     def sample(self, n: int, generator: torch.Generator | None = None, device=None):
         """Draw n latent triples ``(z, c_cat, c_cont)`` from the prior.
 

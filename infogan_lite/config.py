@@ -7,27 +7,10 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, fields
 
-from .codes import LatentSpec
+from .accel import AMP_MODES, check_device
 from .architectures import architecture
+from .codes import LatentSpec
 from .data import check_name
-
-
-def _check_device(name: str) -> None:
-    """Refuse a device name torch does not know, or a GPU this machine does not have."""
-    import torch
-
-    if name == "auto":
-        return
-    try:
-        kind = torch.device(name).type
-    except (RuntimeError, TypeError):
-        raise ValueError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', "
-                         f"got {name!r}") from None
-    mps = getattr(torch.backends, "mps", None)
-    if (kind == "cuda" and not torch.cuda.is_available()) or \
-            (kind == "mps" and not (mps and mps.is_available())):
-        raise ValueError(f"device {name!r} was asked for but this machine has no {kind.upper()}: "
-                         f"use 'auto' or 'cpu'")
 
 
 @dataclass
@@ -168,12 +151,13 @@ class TrainConfig:
         if self.labels_per_class and not self.categorical:
             raise ValueError("labels_per_class > 0 ties the first categorical code to the labels, "
                              "but this config has none: add a categorical code")
-        if self.amp not in ("auto", "off", "bf16", "fp16"):
-            raise ValueError(f"amp must be one of 'auto', 'off', 'bf16', 'fp16', got {self.amp!r}")
+        if self.amp not in AMP_MODES:
+            raise ValueError(f"amp must be one of {', '.join(map(repr, AMP_MODES))}, "
+                             f"got {self.amp!r}")
         if not isinstance(self.threads, int) or self.threads < 0:
             raise ValueError(f"threads must be a whole number >= 0 (0: torch's default), "
                              f"got {self.threads!r}")
-        _check_device(self.device)
+        check_device(self.device)
         return self
 
     def to_dict(self) -> dict:

@@ -6,7 +6,8 @@ import pytest
 
 from infogan_lite.__main__ import main
 from infogan_lite.data import load_dataset
-from infogan_lite.pretrained import load_pretrained, model_from_checkpoint
+from infogan_lite.checkpoint import model_from_checkpoint
+from infogan_lite.pretrained import load_pretrained
 
 
 def _cli(*args, cwd):

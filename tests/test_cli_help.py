@@ -15,8 +15,8 @@ import torch
 
 import infogan_lite
 from infogan_lite import TrainConfig, __version__, load_pretrained
-from infogan_lite.__main__ import AMP_MODES, _prog, build_parser, main, train_flags
-from infogan_lite.accel import amp_dtype
+from infogan_lite.__main__ import _prog, build_parser, main, train_flags
+from infogan_lite.accel import AMP_MODES, amp_dtype
 from infogan_lite.architectures import ARCHITECTURES
 from infogan_lite.data import DATASETS
 from infogan_lite.pretrained import PRETRAINED_DIR, export_run
@@ -151,6 +151,17 @@ def test_version(capsys):
         main(["--version"])
     assert exit_.value.code == 0
     assert capsys.readouterr().out == f"infogan_lite {__version__}\n"
+
+
+def test_version_answers_from_the_metadata_without_importing_torch():
+    """`--version` must not pay for torch (seconds): the package and the CLI module import
+    nothing heavy at their top, and main answers before building the parser."""
+    code = ("import sys\nfrom infogan_lite.__main__ import main\ntry:\n    main(['--version'])\n"
+            "except SystemExit as e:\n    assert e.code == 0\n"
+            "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=PACKAGE.parent).stdout.splitlines()
+    assert out == [f"infogan_lite {__version__}", "[]"]
 
 
 def test_the_console_script_names_itself(capsys, monkeypatch):

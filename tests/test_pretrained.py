@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from infogan_lite import load_pretrained, train
-from infogan_lite.checkpoint import CheckpointError
+from infogan_lite.files import CheckpointError
 from infogan_lite.pretrained import (PRETRAINED_DIR, SCALE, available, dequantize, export_run,
                                      quantize, sha256)
 

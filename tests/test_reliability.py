@@ -27,9 +27,10 @@ from safetensors.torch import save_file
 
 from infogan_lite import Architecture, InfoGAN, Layer, LatentSpec, TrainConfig, train
 from infogan_lite.architectures import architecture
-from infogan_lite.checkpoint import (CheckpointError, atomic_write, folder_lock, load_checkpoint,
-                                     load_model_state, save_checkpoint)
-from infogan_lite.pretrained import export_run, load_pretrained, model_from_checkpoint
+from infogan_lite.checkpoint import (load_checkpoint, load_strict, model_from_checkpoint,
+                                     save_checkpoint)
+from infogan_lite.files import CheckpointError, atomic_write, folder_lock
+from infogan_lite.pretrained import export_run, load_pretrained
 from infogan_lite.pretrained import sha256 as file_sha256
 
 T = importlib.import_module("infogan_lite.train")  # the module (the package exports train())
@@ -169,7 +170,7 @@ def test_a_failed_load_leaves_the_model_as_it_was(ckpt, tiny_arch):
     model = InfoGAN(LatentSpec(continuous=3), tiny_arch)  # one more continuous code than the file
     before = _tensors(model)
     with pytest.raises(CheckpointError):
-        load_model_state(model, load_checkpoint(ckpt)["model"], ckpt)
+        load_strict(model, load_checkpoint(ckpt)["model"], ckpt)
     assert _unchanged(before, model)
 
 
@@ -204,7 +205,7 @@ def _replace_weights(weights: Path, part: str, write) -> Path:
     ("G", lambda p: p.write_bytes(p.read_bytes()[:-50]), "not a readable safetensors file"),
     ("D", lambda p: p.write_text("weights"), "not a readable safetensors file"),
     ("G", lambda p: save_file({"net.0.weight": torch.zeros(5, 5)}, str(p)),
-     "does not fit a model with .* another LatentSpec or architecture"),
+     "do not fit this model .* another LatentSpec or architecture"),
     ("D", lambda p: save_file({k: v.fill_(float("nan")) if v.is_floating_point() else v for k, v
                                in InfoGAN(LatentSpec(), architecture("tiny")).D.state_dict().items()},
                               str(p)),
@@ -447,7 +448,7 @@ def test_an_out_dir_that_is_a_file_is_refused_before_training_starts(tmp_path, s
 
 def test_a_second_training_process_in_the_same_out_dir_is_refused(tmp_path, said):
     with folder_lock(tmp_path / "run"):  # as another process holding the folder would
-        with pytest.raises(CheckpointError, match="another training process is writing to") as e:
+        with pytest.raises(CheckpointError, match="another process is training in") as e:
             train(_cfg(tmp_path / "run"), resume=True, progress=False)
     said(e)
     assert train(_cfg(tmp_path / "run", steps=2), progress=False)[1]["step"] == 2  # lock released

@@ -8,7 +8,7 @@ import pytest
 from infogan_lite import train
 from infogan_lite.__main__ import main
 from infogan_lite.data import load_dataset
-from infogan_lite.pretrained import model_from_checkpoint
+from infogan_lite.checkpoint import model_from_checkpoint
 from infogan_lite.book.report import li_curves, load_reports, spread
 
 

@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from infogan_lite import TrainConfig, train
-from infogan_lite.checkpoint import CheckpointError, load_checkpoint
+from infogan_lite.checkpoint import load_checkpoint
+from infogan_lite.files import CheckpointError
 from infogan_lite.data import load_dataset
 from infogan_lite.train import batch_indices
 

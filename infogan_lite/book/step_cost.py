@@ -21,7 +21,7 @@ import warnings
 
 import torch
 
-from ..accel import amp_dtype, grad_scaler
+from ..accel import FastPath
 from ..architectures import architecture
 from ..paper_configs import paper_config
 from ..infogan import InfoGAN
@@ -109,14 +109,13 @@ def time_steps(cfg, batch_size: int = 128, steps: int = 3, amp: str = "auto") ->
     model = build(cfg).train()
     opt_DQ, opt_G = make_optimizers(model, cfg)
     x, gen = random_images(model, batch_size), torch.Generator().manual_seed(1)
-    device = torch.device("cpu")
-    dtype = amp_dtype(amp, device)
-    scaler = grad_scaler(device, dtype)
+    fast = FastPath.for_run(model, amp)
+    dtype = fast.dtype
     seconds = []
     for i in range(steps + 1):
         t0 = time.process_time()
         with _quiet():
-            train_step(model, opt_DQ, opt_G, x, gen, cfg, scaler, dtype)
+            train_step(model, opt_DQ, opt_G, x, gen, cfg, fast)
         if i:                                            # step 0 warms up the allocator
             seconds.append(time.process_time() - t0)
     return {"median": statistics.median(seconds), "seconds": seconds, "batch_size": batch_size,

@@ -1,0 +1,77 @@
+"""Checkpoints as a resumed run depends on them: the last step always saved, a checkpoint of
+another run refused field by field, new optimiser settings taken, old files still read."""
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from infogan_lite import InfoGAN, TrainConfig, train
+from infogan_lite.architectures import architecture
+from infogan_lite.checkpoint import RunState, content_sha256, load_checkpoint
+from infogan_lite.train import make_optimizers
+
+
+def _run_state(cfg: TrainConfig) -> RunState:
+    torch.manual_seed(0)
+    model = InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma)
+    return RunState(model, *make_optimizers(model, cfg), torch.Generator().manual_seed(cfg.seed), cfg)
+
+
+def test_a_run_whose_steps_are_not_a_multiple_of_checkpoint_every_ends_with_its_final_weights(
+        tiny_config):
+    model, _ = train(dataclasses.replace(tiny_config, steps=5, checkpoint_every=3), progress=False)
+    state = load_checkpoint(Path(tiny_config.out_dir) / "checkpoint.pt")
+    assert state["step"] == 5
+    assert all(torch.equal(v, state["model"][k]) for k, v in model.state_dict().items())
+
+
+# Every setting that shapes the model, the data or the draws, with another value: a resume
+# must refuse each by name. (Written out here, not read from the library's list.)
+MUST_MATCH = {"dataset": "shapes", "arch": "mnist", "n_noise": 7, "categorical": (10, 4),
+              "continuous": 3, "learn_sigma": True, "baseline": True, "seed": 4,
+              "batch_size": 8, "labels_per_class": 2, "fresh_g_latents": True}
+
+
+@pytest.mark.parametrize("field", sorted(MUST_MATCH))
+def test_a_resume_with_another_setting_that_shapes_the_run_is_refused_by_name(
+        tiny_config, tmp_path, field):
+    path = tmp_path / "checkpoint.pt"
+    _run_state(tiny_config).save(path)
+    run = _run_state(tiny_config)          # the same networks: only the setting differs
+    run.cfg = dataclasses.replace(tiny_config, **{field: MUST_MATCH[field]})
+    with pytest.raises(ValueError, match=f"written with {field}=.* but this run has {field}="):
+        run.restore(path)
+
+
+def test_a_resume_takes_the_new_learning_rates_and_betas(tiny_config, tmp_path):
+    path = tmp_path / "checkpoint.pt"
+    _run_state(tiny_config).save(path)
+    new = dataclasses.replace(tiny_config, lr_d=1e-4, lr_g=3e-4, beta1=0.7, beta2=0.95)
+    with pytest.warns(UserWarning, match="resuming .* with lr_d=0.0001"):
+        run = _run_state(new).restore(path)
+    for opt, lr in ((run.opt_DQ, 1e-4), (run.opt_G, 3e-4)):
+        assert [(g["lr"], g["betas"]) for g in opt.param_groups] == [(lr, (0.7, 0.95))]
+
+
+def test_a_checkpoint_in_the_layout_of_version_0_2_resumes_bit_for_bit(tiny_config, tmp_path):
+    """The checkpoint.pt of version 0.2, its keys written out here: a run resumed from it ends
+    as the uninterrupted run does."""
+    _, whole = train(dataclasses.replace(tiny_config, out_dir=str(tmp_path / "whole")),
+                     progress=False)
+    train(dataclasses.replace(tiny_config, steps=4), progress=False)
+    path = Path(tiny_config.out_dir) / "checkpoint.pt"
+    s = torch.load(path, weights_only=True)
+    old = {"format": "infogan_lite.checkpoint.v1", "config": s["config"], "step": s["step"],
+           "model": s["model"], "opt_DQ": s["opt_DQ"], "opt_G": s["opt_G"], "gen": s["gen"],
+           "history": s["history"], "evals": s["evals"], "train_seconds": s["train_seconds"],
+           "sums": s["sums"], "count": s["count"], "segments": s["segments"]}
+    old["sha256"] = content_sha256(old)
+    torch.save(old, path)
+    model, resumed = train(tiny_config, resume=True, progress=False)
+    untimed = lambda rows: [{k: v for k, v in r.items() if k != "seconds"} for r in rows]
+    assert untimed(resumed["history"]) == untimed(whole["history"])
+    whole_model = load_checkpoint(tmp_path / "whole" / "checkpoint.pt")["model"]
+    assert all(torch.equal(v, whole_model[k]) for k, v in model.state_dict().items())
+    assert json.loads(load_checkpoint(path)["segments"])[0]["from_step"] == 0
