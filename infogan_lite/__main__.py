@@ -13,6 +13,8 @@ import json
 import os
 import sys
 
+# Former names of flags, still accepted (the field was TrainConfig.arch before version 0.3).
+ALIASES = {"arch_name": ["--arch"]}
 METAVARS = {"data_root": "DIR", "out_dir": "DIR", "device": "DEVICE", "categorical": "K"}
 
 
@@ -65,7 +67,7 @@ def _choices() -> dict[str, tuple]:
     from .accel import AMP_MODES
     from .architectures import ARCHITECTURES
     from .data import DATASETS
-    return {"dataset": DATASETS, "arch": tuple(ARCHITECTURES), "amp": AMP_MODES}
+    return {"dataset": DATASETS, "arch_name": tuple(ARCHITECTURES), "amp": AMP_MODES}
 
 
 def _field_help(name: str) -> str:
@@ -111,7 +113,7 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
         else:
             kw["metavar"] = METAVARS.get(f.name) or {int: "N", float: "X"}.get(kw["type"],
                                                                                f.name.upper())
-        parser.add_argument(flag, **kw)
+        parser.add_argument(flag, *ALIASES.get(f.name, []), **kw)
 
 
 def _add_bench_args(p: argparse.ArgumentParser) -> None:

@@ -28,7 +28,7 @@ CHECKPOINT_FORMAT = "infogan_lite.checkpoint.v1"
 
 # Settings that shape the model or the batches; learning rates, betas and lambdas may change
 # on resume (the optimisers take the new ones).
-MUST_MATCH = ("dataset", "arch", "n_noise", "categorical", "continuous", "learn_sigma",
+MUST_MATCH = ("dataset", "arch_name", "n_noise", "categorical", "continuous", "learn_sigma",
               "baseline", "seed", "batch_size", "labels_per_class", "fresh_g_latents")
 
 
@@ -208,7 +208,7 @@ def model_from_checkpoint(path) -> tuple[InfoGAN, TrainConfig, dict]:
     else:
         state = load_checkpoint(path)
     cfg = TrainConfig.from_dict(state["config"])
-    model = InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma)
+    model = InfoGAN(cfg.spec, architecture(cfg.arch_name), cfg.learn_sigma)
     load_strict(model, state["model"], path)
     return model.eval(), cfg, state
 

@@ -25,7 +25,8 @@ class TrainConfig:
     data_root: str | None = field(default=None, metadata={
         "help": "folder of the data files (default: $INFOGAN_LITE_DATA if set, else "
                 "~/.cache/infogan_lite/data, where torchvision downloads what is missing)"})
-    arch: str = field(default="mnist", metadata={
+    # The architecture's name; model.arch is the Architecture object built from it.
+    arch_name: str = field(default="mnist", metadata={
         "help": "networks, a name in architectures.ARCHITECTURES: the paper's Table 1 "
                 "(mnist, also for fashion-mnist, toy and shapes), 2 (svhn), 3 (celeba), "
                 "4 (faces3d), 6 (chairs); tiny is Table 1's layout made narrow, for tests "
@@ -126,7 +127,7 @@ class TrainConfig:
     def validate(self) -> "TrainConfig":
         """Raise a ValueError naming the first bad field and the values it accepts."""
         self.dataset = check_name(self.dataset)
-        architecture(self.arch)
+        architecture(self.arch_name)
         self.spec  # LatentSpec checks its own sizes
         for name in ("lambda_cat", "lambda_cont", "lambda_sup"):
             v = getattr(self, name)
@@ -167,6 +168,9 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
+        """A config from to_dict's output, also as written before version 0.3 (whose "arch"
+        is arch_name now)."""
+        d = {("arch_name" if k == "arch" else k): v for k, v in d.items()}
         known = {f.name for f in fields(cls)}
         unknown = set(d) - known
         if unknown:

@@ -126,7 +126,7 @@ def export_run(run_dir, name: str, dest=None, storage: str = "int8", parts=PARTS
     manifest = {
         "format": WEIGHTS_FORMAT, "name": name, "dataset": cfg.dataset, "seed": cfg.seed,
         "steps": state["step"], "train_seconds": round(state["train_seconds"], 1),
-        "spec": cfg.spec.to_dict(), "arch": architecture(cfg.arch).to_dict(),
+        "spec": cfg.spec.to_dict(), "arch": architecture(cfg.arch_name).to_dict(),
         "learn_sigma": cfg.learn_sigma, "config": cfg.to_dict(), "files": files,
         "parts": list(parts), "selection": selection,
         "storage": storage, "storage_check": storage_check(model, shipped, test_x, with_q=with_q),
@@ -200,7 +200,7 @@ def _load(root: Path, name: str, files: dict, cfg: TrainConfig, manifest: dict |
     """Verify each file's checksum, then load it strictly into a freshly built model. A part
     that the manifest does not ship (see export_run's `parts`) is replaced by NotShipped."""
     spec = LatentSpec.from_dict(manifest["spec"]) if manifest else cfg.spec
-    arch = Architecture.from_dict(manifest["arch"]) if manifest else architecture(cfg.arch)
+    arch = Architecture.from_dict(manifest["arch"]) if manifest else architecture(cfg.arch_name)
     model = InfoGAN(spec, arch, cfg.learn_sigma)
     parts = tuple(manifest.get("parts", PARTS)) if manifest else \
         tuple(p for p in PARTS if f"{name}-{p}.safetensors" in files)

@@ -133,7 +133,7 @@ def _train(cfg: TrainConfig, resume: bool, progress: bool) -> tuple[InfoGAN, dic
         torch.set_num_threads(cfg.threads)
     device, out = select_device(cfg.device), Path(cfg.out_dir)
     torch.manual_seed(cfg.seed)
-    model = InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma).to(device)
+    model = InfoGAN(cfg.spec, architecture(cfg.arch_name), cfg.learn_sigma).to(device)
     gen, ckpt = torch.Generator(device).manual_seed(cfg.seed), out / "checkpoint.pt"
     run = RunState(model, *make_optimizers(model, cfg), gen, cfg)
     if resume and ckpt.exists():

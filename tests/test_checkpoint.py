@@ -15,7 +15,7 @@ from infogan_lite.train import make_optimizers
 
 def _run_state(cfg: TrainConfig) -> RunState:
     torch.manual_seed(0)
-    model = InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma)
+    model = InfoGAN(cfg.spec, architecture(cfg.arch_name), cfg.learn_sigma)
     return RunState(model, *make_optimizers(model, cfg), torch.Generator().manual_seed(cfg.seed), cfg)
 
 
@@ -29,7 +29,7 @@ def test_a_run_whose_steps_are_not_a_multiple_of_checkpoint_every_ends_with_its_
 
 # Every setting that shapes the model, the data or the draws, with another value: a resume
 # must refuse each by name. (Written out here, not read from the library's list.)
-MUST_MATCH = {"dataset": "shapes", "arch": "mnist", "n_noise": 7, "categorical": (10, 4),
+MUST_MATCH = {"dataset": "shapes", "arch_name": "mnist", "n_noise": 7, "categorical": (10, 4),
               "continuous": 3, "learn_sigma": True, "baseline": True, "seed": 4,
               "batch_size": 8, "labels_per_class": 2, "fresh_g_latents": True}
 

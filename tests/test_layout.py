@@ -69,7 +69,7 @@ def _modules_after(argv: list[str], tmp_path) -> list[str]:
 
 def test_training_from_the_cli_loads_no_companion_module(tmp_path):
     """`python -m infogan_lite train --steps 1 ...`: the core alone."""
-    loaded = _modules_after(["train", "--dataset", "toy", "--arch", "tiny", "--steps", "1",
+    loaded = _modules_after(["train", "--dataset", "toy", "--arch-name", "tiny", "--steps", "1",
                              "--batch-size", "8", "--eval-every", "0", "--device", "cpu",
                              "--no-progress", "--out-dir", str(tmp_path / "run")], tmp_path)
     assert "infogan_lite.train" in loaded                   # it did train

@@ -48,7 +48,7 @@ def said(request):
 
 
 def _cfg(out_dir, **kw) -> TrainConfig:
-    return TrainConfig(**{**dict(dataset="toy", arch="tiny", steps=6, batch_size=16,
+    return TrainConfig(**{**dict(dataset="toy", arch_name="tiny", steps=6, batch_size=16,
                                  log_every=2, checkpoint_every=2, eval_every=0, device="cpu",
                                  amp="off", threads=1, seed=5, out_dir=str(out_dir)), **kw})
 
@@ -234,8 +234,8 @@ def test_a_manifest_checksum_that_does_not_match_is_named(weights, said):
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda m: m["arch"].update({"d_fc": [64]}), "does not fit a model .*architecture"),
-    (lambda m: m["spec"].update({"categorical": [12]}), "does not fit a model .*LatentSpec"),
+    (lambda m: m["arch"].update({"d_fc": [64]}), "do not fit this model .*architecture"),
+    (lambda m: m["spec"].update({"categorical": [12]}), "do not fit this model .*LatentSpec"),
     (lambda m: m.pop("files"), r"lacks \['files'\].*export"),
     (lambda m: m.update({"format": "other.v9"}), "not an infogan_lite manifest"),
 ], ids=["another architecture", "another LatentSpec", "no file list", "another format"])
@@ -253,7 +253,7 @@ def test_a_failed_weights_load_returns_no_model_and_changes_nothing(weights):
     good, manifest = load_pretrained("tiny", root=weights), (weights / "tiny.json").read_text()
     files = {p.name: p.read_bytes() for p in weights.glob("*.safetensors")}
     _manifest(weights, lambda m: m["spec"].update({"continuous": 3}))  # one code more than the files
-    with pytest.raises(CheckpointError, match="tiny-G.safetensors does not fit a model with .*continuous=3"):
+    with pytest.raises(CheckpointError, match="tiny-G.safetensors do not fit this model .*continuous=3"):
         load_pretrained("tiny", root=weights)
     assert {p.name: p.read_bytes() for p in weights.glob("*.safetensors")} == files
     (weights / "tiny.json").write_text(manifest)
@@ -306,7 +306,7 @@ def test_the_command_line_reports_a_non_finite_loss_without_a_traceback(tmp_path
                                                                         capsys):
     from infogan_lite.__main__ import main
     monkeypatch.setattr(T, "train_step", lambda *a, **k: torch.full((len(T.LOSS_NAMES),), float("nan")))
-    code = main(["train", "--dataset", "toy", "--arch", "tiny", "--steps", "2",
+    code = main(["train", "--dataset", "toy", "--arch-name", "tiny", "--steps", "2",
                  "--batch-size", "8", "--log-every", "2", "--eval-every", "0", "--device", "cpu",
                  "--out-dir", str(tmp_path), "--no-progress"])
     assert code == 2 and capsys.readouterr().err.startswith("error: non-finite loss at step 2")

@@ -160,7 +160,7 @@ def test_a_snapshot_loads_with_its_runs_config(tmp_path, tiny_config):
     (run / "snapshots").mkdir(parents=True)
     (run / "config.json").write_text(json.dumps(cfg.to_dict()))
     torch.manual_seed(1)
-    model = InfoGAN(cfg.spec, architecture(cfg.arch)).eval()
+    model = InfoGAN(cfg.spec, architecture(cfg.arch_name)).eval()
     save_weights(model, run / "snapshots" / "step000002.pt")
     loaded = model_from_checkpoint(run / "snapshots" / "step000002.pt")[0]
     z, c_cat, c_cont = cfg.spec.sample(4, torch.Generator().manual_seed(0))

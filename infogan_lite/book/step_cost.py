@@ -48,7 +48,7 @@ def latent_text(cfg) -> str:
 def build(cfg, seed: int = 0) -> InfoGAN:
     """The model of a TrainConfig, with weights from `seed`."""
     torch.manual_seed(seed)
-    return InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma)
+    return InfoGAN(cfg.spec, architecture(cfg.arch_name), cfg.learn_sigma)
 
 
 @contextlib.contextmanager
@@ -67,7 +67,7 @@ def n_params(module: torch.nn.Module) -> int:
 def describe(name: str) -> dict:
     """One row of the configurations table for paper_config(name)."""
     cfg = paper_config(name)
-    arch, model = architecture(cfg.arch), build(cfg)
+    arch, model = architecture(cfg.arch_name), build(cfg)
     return {"name": name, "dataset": cfg.dataset, "latent": latent_text(cfg),
             "G input": cfg.spec.dim, "image": (arch.channels, arch.image_size, arch.image_size),
             "G params": n_params(model.G), "D+Q params": n_params(model.D),
