@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-# Former names of flags, still accepted (the field was TrainConfig.arch before version 0.3).
+# Former names of flags, still accepted (TrainConfig.arch_name was called arch).
 ALIASES = {"arch_name": ["--arch"]}
 METAVARS = {"data_root": "DIR", "out_dir": "DIR", "device": "DEVICE", "categorical": "K"}
 

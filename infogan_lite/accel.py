@@ -162,6 +162,6 @@ def compile_nets(model, enabled: bool):
 
     The compiled modules share their parameters with `model`, so optimisers, checkpoints
     and `model.generate` see the same weights. On the CPU, compilation needs a C++
-    compiler and takes a minute or more before the first step.
+    compiler, and it runs before the first step (appendix A weighs its cost).
     """
     return (torch.compile(model.G), torch.compile(model.D)) if enabled else None

@@ -39,7 +39,7 @@ class TrainConfig:
     continuous: int = field(default=2, metadata={
         "help": "number of continuous codes c ~ U(-1, 1)"})
     lambda_cat: float = field(default=1.0, metadata={
-        "help": "weight of the categorical codes' information term L_I; paper section 6: "
+        "help": "weight of the categorical codes' information term L_I_cat; paper section 6: "
                 "lambda = 1 suffices for discrete codes"})
     # lambda_cont = 1 as in the authors' MNIST code. With sigma fixed to 1 the continuous
     # term is 0.5 (c - mu)^2 + const, at most 2 per code for c in [-1, 1]: already on the
@@ -168,8 +168,8 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
-        """A config from to_dict's output, also as written before version 0.3 (whose "arch"
-        is arch_name now)."""
+        """A config from to_dict's output, also one written before arch was renamed arch_name
+        (checkpoints, manifests and records of earlier runs)."""
         d = {("arch_name" if k == "arch" else k): v for k, v in d.items()}
         known = {f.name for f in fields(cls)}
         unknown = set(d) - known

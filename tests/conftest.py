@@ -59,6 +59,15 @@ def one_thread_for_the_session():
     torch.set_num_threads(threads)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def optimisers_warmed_up():
+    """An optimiser's first step imports torch._dynamo (seconds on a busy machine): done once
+    here, so that the first test that steps an optimiser is timed for its own work."""
+    p = torch.nn.Parameter(torch.zeros(1))
+    p.grad = torch.zeros(1)
+    torch.optim.Adam([p], foreach=True).step()
+
+
 @pytest.fixture
 def one_thread():
     """Run a test on one CPU thread (fast and reproducible on a shared machine)."""

@@ -55,15 +55,17 @@ def test_a_resume_takes_the_new_learning_rates_and_betas(tiny_config, tmp_path):
         assert [(g["lr"], g["betas"]) for g in opt.param_groups] == [(lr, (0.7, 0.95))]
 
 
-def test_a_checkpoint_in_the_layout_of_version_0_2_resumes_bit_for_bit(tiny_config, tmp_path):
-    """The checkpoint.pt of version 0.2, its keys written out here: a run resumed from it ends
+def test_a_checkpoint_in_the_layout_of_earlier_runs_resumes_bit_for_bit(tiny_config, tmp_path):
+    """The checkpoint.pt that runs wrote before RunState owned its objects and before
+    TrainConfig.arch became arch_name, its keys written out here: a run resumed from it ends
     as the uninterrupted run does."""
     _, whole = train(dataclasses.replace(tiny_config, out_dir=str(tmp_path / "whole")),
                      progress=False)
     train(dataclasses.replace(tiny_config, steps=4), progress=False)
     path = Path(tiny_config.out_dir) / "checkpoint.pt"
     s = torch.load(path, weights_only=True)
-    old = {"format": "infogan_lite.checkpoint.v1", "config": s["config"], "step": s["step"],
+    config = {("arch" if k == "arch_name" else k): v for k, v in s["config"].items()}
+    old = {"format": "infogan_lite.checkpoint.v1", "config": config, "step": s["step"],
            "model": s["model"], "opt_DQ": s["opt_DQ"], "opt_G": s["opt_G"], "gen": s["gen"],
            "history": s["history"], "evals": s["evals"], "train_seconds": s["train_seconds"],
            "sums": s["sums"], "count": s["count"], "segments": s["segments"]}
