@@ -22,6 +22,11 @@ import torch.nn.functional as F
 class LatentSpec:
     """Sizes of the generator's input: noise, categorical codes and continuous codes.
 
+    The spec is the prior P(z, c) alone. Whether Q learns each continuous code's sigma is a
+    choice of Q's family, not of the prior, so it is not here: the model carries it
+    (InfoGAN.learn_sigma, from TrainConfig.learn_sigma) and every reading of Q's output
+    takes it from there.
+
     >>> LatentSpec(n_noise=62, categorical=(10,), continuous=2).dim
     74
     """

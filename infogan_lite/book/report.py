@@ -14,7 +14,6 @@ the full grid (`shapes_disentanglement`, chapter 9).
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import numpy as np

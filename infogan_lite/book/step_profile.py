@@ -5,7 +5,6 @@ clock read between phases (and, on a GPU, a synchronisation, which the real step
 """
 from __future__ import annotations
 
-import math
 import statistics
 import time
 
