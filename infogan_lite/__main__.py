@@ -1,5 +1,10 @@
 """Command line: python -m infogan_lite {train, evaluate, report, export, bench, versions} --help
-(or infogan-lite ..., the same program installed as a console script)."""
+(or infogan-lite ..., the same program installed as a console script).
+
+Nothing heavy is imported at the top: `--version` answers from the package's metadata without
+loading torch, and a command loads what it needs (only `report` and `bench` load a chapter's
+companion module, infogan_lite.book).
+"""
 from __future__ import annotations
 
 import argparse
@@ -8,15 +13,8 @@ import json
 import os
 import sys
 
-from . import __version__
-from .architectures import ARCHITECTURES
-from .config import TrainConfig
-from .data import DATASETS, check_name
-
-AMP_MODES = ("auto", "off", "bf16", "fp16")   # the settings accel.amp_dtype accepts
-# TrainConfig fields whose values are a fixed set: the command line offers exactly these.
-# (TrainConfig.validate still names the valid values for the Python API.)
-CHOICES = {"dataset": DATASETS, "arch": tuple(ARCHITECTURES), "amp": AMP_MODES}
+# Former names of flags, still accepted (TrainConfig.arch_name was called arch).
+ALIASES = {"arch_name": ["--arch"]}
 METAVARS = {"data_root": "DIR", "out_dir": "DIR", "device": "DEVICE", "categorical": "K"}
 
 
@@ -50,8 +48,31 @@ def _prog(argv0: str | None = None) -> str:
     return "python -m infogan_lite" if name in ("", "-c", "__main__.py") else name
 
 
+def version() -> str:
+    """The installed distribution's version, read from its metadata (no torch import); the
+    package's own __version__ when it runs from a source tree that is not installed."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
+    from . import __version__
+    try:
+        return installed_version("infogan_lite")
+    except PackageNotFoundError:
+        return __version__
+
+
+def _choices() -> dict[str, tuple]:
+    """TrainConfig fields whose values are a fixed set: the command line offers exactly these.
+    (TrainConfig.validate still names the valid values for the Python API.)"""
+    from .accel import AMP_MODES
+    from .architectures import ARCHITECTURES
+    from .data import DATASETS
+    return {"dataset": DATASETS, "arch_name": tuple(ARCHITECTURES), "amp": AMP_MODES}
+
+
 def _field_help(name: str) -> str:
     """A TrainConfig field's help line: its metadata["help"] (one source of truth)."""
+    from .config import TrainConfig
     field = next(f for f in dataclasses.fields(TrainConfig) if f.name == name)
     return field.metadata.get("help", "")
 
@@ -59,6 +80,7 @@ def _field_help(name: str) -> str:
 def _dataset_name(name: str) -> str:
     """A data set name normalised as data.check_name does (fashion_mnist -> fashion-mnist);
     an unknown name is passed on unchanged, for argparse to refuse with the list of choices."""
+    from .data import check_name
     try:
         return check_name(name)
     except ValueError:
@@ -68,6 +90,8 @@ def _dataset_name(name: str) -> str:
 def _add_config_args(parser: argparse.ArgumentParser) -> None:
     """One --flag per TrainConfig field, with the dataclass's default and the help line of
     the field's metadata (one source of truth); choices where the values are a fixed set."""
+    from .config import TrainConfig
+    choices = _choices()
     for f in dataclasses.fields(TrainConfig):
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
         flag = "--" + f.name.replace("_", "-")
@@ -82,18 +106,20 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
             annotation = annotation.removesuffix(" | None")      # an optional number
             kw["type"] = {"float": float, "int": int}.get(annotation) or \
                 {float: float, int: int}.get(type(default), str)
-        if f.name in CHOICES:
-            kw["choices"] = CHOICES[f.name]
+        if f.name in choices:
+            kw["choices"] = choices[f.name]
             if f.name == "dataset":
                 kw["type"] = _dataset_name
         else:
             kw["metavar"] = METAVARS.get(f.name) or {int: "N", float: "X"}.get(kw["type"],
                                                                                f.name.upper())
-        parser.add_argument(flag, **kw)
+        parser.add_argument(flag, *ALIASES.get(f.name, []), **kw)
 
 
 def _add_bench_args(p: argparse.ArgumentParser) -> None:
-    """The bench subcommand's flags: BenchConfig's fields, with its defaults."""
+    """The bench subcommand's flags: BenchConfig's fields, with its defaults. (Added only when
+    the command line names `bench`: the benchmark is appendix A's companion module.)"""
+    from .accel import AMP_MODES
     from .book.bench import BenchConfig
     d = BenchConfig()
     p.add_argument("--steps", type=int, default=d.steps, metavar="N",
@@ -126,7 +152,8 @@ def _add_bench_args(p: argparse.ArgumentParser) -> None:
                    help="instead: the loop with each fast-path option switched alone")
 
 
-def _config(args) -> TrainConfig:
+def _config(args):
+    from .config import TrainConfig
     names = {f.name for f in dataclasses.fields(TrainConfig)}
     return TrainConfig(**{k: v for k, v in vars(args).items() if k in names})
 
@@ -134,19 +161,20 @@ def _config(args) -> TrainConfig:
 def train_flags() -> dict[str, list[str]]:
     """The flags of `train`, read from its parser: {TrainConfig field: its option strings}
     (a yes/no field has two, e.g. --learn-sigma and --no-learn-sigma)."""
-    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    sub = next(a for a in build_parser(bench=False)._actions if isinstance(a, argparse._SubParsersAction))
     return {a.dest: a.option_strings for a in sub.choices["train"]._actions
             if a.option_strings and a.dest != "help"}
 
 
-def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser of the command line (prog: the name in its usage lines)."""
+def build_parser(prog: str | None = None, bench: bool = True) -> argparse.ArgumentParser:
+    """The argument parser of the command line (prog: the name in its usage lines); with
+    bench=False the bench command's flags are left out (they load its companion module)."""
     prog = prog or _prog()
     parser = argparse.ArgumentParser(
         prog=prog, formatter_class=_HelpFormatter,
         description=f"InfoGAN (Chen et al., 2016) from the command line: train, evaluate, report, "
                     f"export, bench. `{prog} COMMAND --help` lists a command's options.")
-    parser.add_argument("--version", action="version", version=f"infogan_lite {__version__}",
+    parser.add_argument("--version", action="version", version=f"infogan_lite {version()}",
                         help="print the version of infogan_lite and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -201,14 +229,19 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                    help="the rule that chose this run, written into the manifest")
 
     p = command("bench", "time training loops side by side (appendix A)")
-    _add_bench_args(p)
+    if bench:
+        _add_bench_args(p)
 
     command("versions", "versions of Python, the libraries and the device, as JSON")
     return parser
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--version"]:          # before any import of torch; exits as argparse does
+        print(f"infogan_lite {version()}")
+        raise SystemExit(0)
+    args = build_parser(bench="bench" in argv).parse_args(argv)
     try:
         return _run(args)
     except (ValueError, OSError, RuntimeError, FloatingPointError) as err:
@@ -226,13 +259,12 @@ def _run(args) -> int:
     elif args.command == "evaluate":
         from pathlib import Path
 
-        from .pretrained import evaluate_source
         source = Path(args.source)
         if source.suffix == ".json" and source.is_file():   # not a checkpoint: say what it is
             raise ValueError(f"{source} is an exported manifest, not a run: evaluate takes a "
                              f"pretrained name or a run folder; in Python, load it with "
                              f"load_pretrained({source.stem!r}, root={str(source.parent)!r})")
-        print(json.dumps(evaluate_source(args.source, args.data_root), indent=1))
+        print(json.dumps(_evaluate_source(args.source, args.data_root), indent=1))
     elif args.command == "report":
         from .book.report import report_run
         r = report_run(args.run_dir, args.out, args.data_root, args.n_noise, args.refit_steps)
@@ -253,6 +285,26 @@ def _run(args) -> int:
         from .versions import versions
         print(json.dumps(versions(), indent=1))
     return 0
+
+
+def _evaluate_source(source: str, data_root=None) -> dict:
+    """Metrics of c1 for a pretrained name or a run folder, on its data set's test split."""
+    from pathlib import Path
+
+    from .checkpoint import model_from_checkpoint
+    from .data import load_dataset
+    from .evaluate import evaluate_c1
+    from .pretrained import PRETRAINED_DIR, load_pretrained
+
+    if Path(source).exists():
+        model, cfg, _ = model_from_checkpoint(source)
+        dataset = cfg.dataset
+    else:
+        model = load_pretrained(source)
+        dataset = json.loads((PRETRAINED_DIR / f"{source}.json").read_text())["dataset"]
+    x, y = load_dataset(dataset, False, data_root)
+    m = evaluate_c1(model, x, y)
+    return {k: m[k] for k in ("accuracy", "nmi", "ari", "usage")}
 
 
 if __name__ == "__main__":

@@ -1,29 +1,52 @@
 """Where the arithmetic runs: device, mixed precision, optimiser kernels, compilation (appendix A).
 
-Each switch here was timed with `python -m infogan_lite bench --ablate` on a 2-core CPU,
-and is on by default only where it paid there (appendix A gives the table).
+Each switch here is timed by `python -m infogan_lite bench --ablate`, and is on by default
+only where it paid (appendix A gives the table). `FastPath` carries a run's choices into
+`train.train_step`.
 """
 from __future__ import annotations
 
 import contextlib
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
 
-def select_device(name: str = "auto") -> torch.device:
-    """'auto' picks CUDA, then Apple's MPS, then the CPU; any other name is used as given."""
+AMP_MODES = ("auto", "off", "bf16", "fp16")  # the settings of TrainConfig.amp and --amp
+
+
+def _has_mps() -> bool:
+    mps = getattr(torch.backends, "mps", None)
+    return bool(mps and mps.is_available())
+
+
+def check_device(name: str) -> torch.device | None:
+    """The device `name` stands for (None for 'auto'), or a ValueError if torch does not know
+    the name or this machine lacks the GPU it names."""
     if name == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    device = torch.device(name)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device {name!r} was asked for but CUDA is not available: use 'auto' or 'cpu'")
+        return None
+    try:
+        device = torch.device(name)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', "
+                         f"got {name!r}") from None
+    if (device.type == "cuda" and not torch.cuda.is_available()) or \
+            (device.type == "mps" and not _has_mps()):
+        raise ValueError(f"device {name!r} was asked for but this machine has no "
+                         f"{device.type.upper()}: use 'auto' or 'cpu'")
     return device
+
+
+def select_device(name: str = "auto") -> torch.device:
+    """'auto' picks CUDA, then Apple's MPS, then the CPU; any other name is checked and used."""
+    device = check_device(name)
+    if device is not None:
+        return device
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    return torch.device("mps" if _has_mps() else "cpu")
 
 
 def cpu_has_bf16() -> bool:
@@ -54,8 +77,8 @@ def amp_dtype(amp: str, device: torch.device) -> torch.dtype | None:
     'auto' means bf16 on a GPU that supports it, fp16 (with a GradScaler) on an older
     GPU, bf16 on a CPU with native bf16 instructions, and float32 anywhere else.
     """
-    if amp not in ("auto", "off", "bf16", "fp16"):
-        raise ValueError(f"amp must be one of 'auto', 'off', 'bf16', 'fp16', got {amp!r}")
+    if amp not in AMP_MODES:
+        raise ValueError(f"amp must be one of {', '.join(map(repr, AMP_MODES))}, got {amp!r}")
     if amp == "off":
         return None
     if amp == "auto":
@@ -85,6 +108,37 @@ def grad_scaler(device: torch.device, dtype: torch.dtype | None):
     bf16 has float32's exponent range and needs no scaling.
     """
     return torch.amp.GradScaler(device.type) if dtype == torch.float16 else None
+
+
+@dataclass
+class FastPath:
+    """How `train_step` computes: the autocast dtype (None: float32), the gradient scaler
+    of fp16 (None otherwise), and compiled networks (G, D) or None for the eager ones."""
+
+    dtype: torch.dtype | None = None
+    scaler: torch.amp.GradScaler | None = None
+    nets: tuple | None = None
+
+    @classmethod
+    def for_run(cls, model, amp: str = "off", compile: bool = False) -> "FastPath":
+        """The fast path of a TrainConfig's `amp` and `compile` on the model's device."""
+        dtype = amp_dtype(amp, model.device)
+        return cls(dtype, grad_scaler(model.device, dtype), compile_nets(model, compile))
+
+    def scale(self, loss: torch.Tensor) -> torch.Tensor:
+        """The loss to differentiate: multiplied by the scaler's factor under fp16."""
+        return self.scaler.scale(loss) if self.scaler else loss
+
+    def apply_gradients(self, opt) -> None:
+        """opt.step(); under fp16 through the scaler, which unscales the gradients first and
+        skips the step when one of them overflowed."""
+        self.scaler.step(opt) if self.scaler else opt.step()
+
+    def update_scale(self) -> None:
+        """After both players' steps: the scaler shrinks its factor after an overflow, and
+        grows it after a long run without one."""
+        if self.scaler:
+            self.scaler.update()
 # --- amp: end
 
 
@@ -108,6 +162,6 @@ def compile_nets(model, enabled: bool):
 
     The compiled modules share their parameters with `model`, so optimisers, checkpoints
     and `model.generate` see the same weights. On the CPU, compilation needs a C++
-    compiler and takes a minute or more before the first step.
+    compiler, and it runs before the first step (appendix A weighs its cost).
     """
     return (torch.compile(model.G), torch.compile(model.D)) if enabled else None

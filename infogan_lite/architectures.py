@@ -36,8 +36,8 @@ CHAIRS_ARCH = Architecture(
             Layer(256, 1, True), Layer(256, 1, True)),
     q_hidden=None)
 
-# Not the paper's: Table 1's layout with every width divided by 8 (a 0.6 MB checkpoint), the
-# same code paths in a fraction of the time, for tests and quick checks of a pipeline.
+# Not the paper's: Table 1's layout with every width divided by 8, the same code paths in a
+# fraction of the time, for tests and quick checks of a pipeline.
 TINY_ARCH = Architecture(g_fc=(32,), g_base=(8, 7), g_upconv=(Layer(8, 2, True),),
                          d_conv=(Layer(8, 2, False), Layer(16, 2, True)), d_fc=(32,), q_hidden=16)
 

@@ -22,6 +22,11 @@ import torch.nn.functional as F
 class LatentSpec:
     """Sizes of the generator's input: noise, categorical codes and continuous codes.
 
+    The spec is the prior P(z, c) alone. Whether Q learns each continuous code's sigma is a
+    choice of Q's family, not of the prior, so it is not here: the model carries it
+    (InfoGAN.learn_sigma, from TrainConfig.learn_sigma) and every reading of Q's output
+    takes it from there.
+
     >>> LatentSpec(n_noise=62, categorical=(10,), continuous=2).dim
     74
     """
@@ -60,6 +65,12 @@ class LatentSpec:
         L_I reaches it when Q recovers every categorical code exactly.
         """
         return float(sum(math.log(k) for k in self.categorical))
+
+    @property
+    def H_cont(self) -> float:
+        """Entropy of the continuous codes in nats: log 2 per U(-1, 1) code (the width of its
+        interval), so that the continuous part of L_I (eq. 5) is E[log Q(c_cont | x)] + H_cont."""
+        return self.continuous * math.log(2)
 
     def sample(self, n: int, generator: torch.Generator | None = None, device=None):
         """Draw n latent triples ``(z, c_cat, c_cont)`` from the prior.

@@ -7,27 +7,10 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, fields
 
-from .codes import LatentSpec
+from .accel import AMP_MODES, check_device
 from .architectures import architecture
+from .codes import LatentSpec
 from .data import check_name
-
-
-def _check_device(name: str) -> None:
-    """Refuse a device name torch does not know, or a GPU this machine does not have."""
-    import torch
-
-    if name == "auto":
-        return
-    try:
-        kind = torch.device(name).type
-    except (RuntimeError, TypeError):
-        raise ValueError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', "
-                         f"got {name!r}") from None
-    mps = getattr(torch.backends, "mps", None)
-    if (kind == "cuda" and not torch.cuda.is_available()) or \
-            (kind == "mps" and not (mps and mps.is_available())):
-        raise ValueError(f"device {name!r} was asked for but this machine has no {kind.upper()}: "
-                         f"use 'auto' or 'cpu'")
 
 
 @dataclass
@@ -42,7 +25,8 @@ class TrainConfig:
     data_root: str | None = field(default=None, metadata={
         "help": "folder of the data files (default: $INFOGAN_LITE_DATA if set, else "
                 "~/.cache/infogan_lite/data, where torchvision downloads what is missing)"})
-    arch: str = field(default="mnist", metadata={
+    # The architecture's name; model.arch is the Architecture object built from it.
+    arch_name: str = field(default="mnist", metadata={
         "help": "networks, a name in architectures.ARCHITECTURES: the paper's Table 1 "
                 "(mnist, also for fashion-mnist, toy and shapes), 2 (svhn), 3 (celeba), "
                 "4 (faces3d), 6 (chairs); tiny is Table 1's layout made narrow, for tests "
@@ -55,7 +39,7 @@ class TrainConfig:
     continuous: int = field(default=2, metadata={
         "help": "number of continuous codes c ~ U(-1, 1)"})
     lambda_cat: float = field(default=1.0, metadata={
-        "help": "weight of the categorical codes' information term L_I; paper section 6: "
+        "help": "weight of the categorical codes' information term L_I_cat; paper section 6: "
                 "lambda = 1 suffices for discrete codes"})
     # lambda_cont = 1 as in the authors' MNIST code. With sigma fixed to 1 the continuous
     # term is 0.5 (c - mu)^2 + const, at most 2 per code for c in [-1, 1]: already on the
@@ -143,7 +127,7 @@ class TrainConfig:
     def validate(self) -> "TrainConfig":
         """Raise a ValueError naming the first bad field and the values it accepts."""
         self.dataset = check_name(self.dataset)
-        architecture(self.arch)
+        architecture(self.arch_name)
         self.spec  # LatentSpec checks its own sizes
         for name in ("lambda_cat", "lambda_cont", "lambda_sup"):
             v = getattr(self, name)
@@ -168,12 +152,13 @@ class TrainConfig:
         if self.labels_per_class and not self.categorical:
             raise ValueError("labels_per_class > 0 ties the first categorical code to the labels, "
                              "but this config has none: add a categorical code")
-        if self.amp not in ("auto", "off", "bf16", "fp16"):
-            raise ValueError(f"amp must be one of 'auto', 'off', 'bf16', 'fp16', got {self.amp!r}")
+        if self.amp not in AMP_MODES:
+            raise ValueError(f"amp must be one of {', '.join(map(repr, AMP_MODES))}, "
+                             f"got {self.amp!r}")
         if not isinstance(self.threads, int) or self.threads < 0:
             raise ValueError(f"threads must be a whole number >= 0 (0: torch's default), "
                              f"got {self.threads!r}")
-        _check_device(self.device)
+        check_device(self.device)
         return self
 
     def to_dict(self) -> dict:
@@ -183,6 +168,9 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
+        """A config from to_dict's output, also one written before arch was renamed arch_name
+        (checkpoints, manifests and records of earlier runs)."""
+        d = {("arch_name" if k == "arch" else k): v for k, v in d.items()}
         known = {f.name for f in fields(cls)}
         unknown = set(d) - known
         if unknown:

@@ -3,17 +3,16 @@
 A manifest ``<name>.json`` names its weight files with their SHA-256, and records the
 config, the seed, the steps, the training time and the metrics of the shipped weights.
 
-Storage. A Table-1 model has 13.4 million parameters, 97% of them in the two 6,272 x 1,024
-fully connected layers (one in G, one in D's trunk). In half precision that is 26.7 MB a
-model; the book ships several models under a 40 MB budget, so the default storage is int8:
-every weight matrix and convolution kernel (the tensors with two or more dimensions) is
-rounded to 8-bit integers with one float32 scale per row (its largest |w| / 127), and
-everything else (biases, batch-norm statistics) stays float16. That halves the files
-(13.5 MB a model). `export_run` measures what the rounding costs against the float32
-checkpoint and writes it into the manifest ("storage_check"); ``storage="fp16"`` keeps
-half precision. ``parts=("G",)`` ships the generator alone (half the size), for a model
-that is only ever sampled, such as chapter 3's plain GAN, whose Q head is never trained;
-its D then raises an error that says so.
+Storage. Almost all of a Table-1 model's parameters sit in its two large fully connected
+layers (one in G, one in D's trunk), so the default storage is int8: every weight matrix
+and convolution kernel (the tensors with two or more dimensions) is rounded to 8-bit
+integers with one float32 scale per row (its largest |w| / 127), and everything else
+(biases, batch-norm statistics) stays float16, about half the size of float16 files (the
+reproducibility page gives the shipped files' sizes). `export_run` measures what the
+rounding costs against the float32 checkpoint and writes it into the manifest
+("storage_check"); ``storage="fp16"`` keeps half precision. ``parts=("G",)`` ships the
+generator alone (half the size), for a model that is only ever sampled, such as chapter
+3's plain GAN, whose Q head is never trained; its D then raises an error that says so.
 """
 from __future__ import annotations
 
@@ -27,16 +26,16 @@ from torch import nn
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from .checkpoint import CheckpointError, atomic_write, load_checkpoint, load_model_state
+from .architectures import architecture
+from .checkpoint import load_strict, model_from_checkpoint, renamed
 from .codes import LatentSpec
 from .config import TrainConfig
-from .architectures import architecture
+from .files import CheckpointError, atomic_write
 from .infogan import InfoGAN
 from .models import Architecture
-from .run_state import renamed
 
 PRETRAINED_DIR = Path(__file__).parent / "pretrained"
-FORMAT = "infogan_lite.pretrained.v1"
+WEIGHTS_FORMAT = "infogan_lite.pretrained.v1"
 PARTS = ("G", "D")  # one file per network: the generator, and D with its Q head
 STORAGES = ("int8", "fp16")
 SCALE = ".int8_scale"  # key suffix of a quantised tensor's row scales
@@ -88,23 +87,6 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def model_from_checkpoint(path) -> tuple[InfoGAN, TrainConfig, dict]:
-    """Rebuild the model of a training checkpoint: a run folder, its checkpoint.pt, or one of
-    its snapshots (`snapshots/stepNNNNNN.pt`, the weights alone: the settings come from the
-    run's config.json, and the returned state holds only "config" and "model")."""
-    path = Path(path)
-    path = path / "checkpoint.pt" if path.is_dir() else path
-    if path.parent.name == "snapshots":
-        state = {"config": json.loads((path.parent.parent / "config.json").read_text()),
-                 "model": torch.load(path, map_location="cpu", weights_only=True)}
-    else:
-        state = load_checkpoint(path)
-    cfg = TrainConfig.from_dict(state["config"])
-    model = InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma)
-    load_model_state(model, state["model"], path)
-    return model.eval(), cfg, state
-
-
 def export_run(run_dir, name: str, dest=None, storage: str = "int8", parts=PARTS,
                selection: str | None = None) -> Path:
     """Write a run's weights as `<name>-G.safetensors`, `<name>-D.safetensors`, `<name>.json`.
@@ -133,7 +115,7 @@ def export_run(run_dir, name: str, dest=None, storage: str = "int8", parts=PARTS
         tensors = quantize(getattr(model, part).state_dict(), storage)
         fname = f"{name}-{part}.safetensors"
         save_file(tensors, str(dest / fname),
-                  metadata={"format": FORMAT, "part": part, "storage": storage})
+                  metadata={"format": WEIGHTS_FORMAT, "part": part, "storage": storage})
         files[fname] = sha256(dest / fname)
     shipped = _load(dest, name, files, cfg)
     test_x, test_y = load_dataset(cfg.dataset, False, cfg.data_root)
@@ -142,9 +124,9 @@ def export_run(run_dir, name: str, dest=None, storage: str = "int8", parts=PARTS
     history = [renamed(row) for row in json.loads(state["history"])]
     evals = json.loads(state["evals"])
     manifest = {
-        "format": FORMAT, "name": name, "dataset": cfg.dataset, "seed": cfg.seed,
+        "format": WEIGHTS_FORMAT, "name": name, "dataset": cfg.dataset, "seed": cfg.seed,
         "steps": state["step"], "train_seconds": round(state["train_seconds"], 1),
-        "spec": cfg.spec.to_dict(), "arch": architecture(cfg.arch).to_dict(),
+        "spec": cfg.spec.to_dict(), "arch": architecture(cfg.arch_name).to_dict(),
         "learn_sigma": cfg.learn_sigma, "config": cfg.to_dict(), "files": files,
         "parts": list(parts), "selection": selection,
         "storage": storage, "storage_check": storage_check(model, shipped, test_x, with_q=with_q),
@@ -187,9 +169,9 @@ def load_pretrained(name: str = "mnist", device="cpu", root=None) -> InfoGAN:
         manifest = json.loads(manifest_path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise CheckpointError(f"manifest {manifest_path} is not valid JSON ({err})") from err
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") != WEIGHTS_FORMAT:
         raise CheckpointError(f"{manifest_path} is not an infogan_lite manifest "
-                              f"(expected format {FORMAT!r})")
+                              f"(expected format {WEIGHTS_FORMAT!r})")
     missing = [k for k in ("config", "files", "spec", "arch") if k not in manifest]
     if missing:
         raise CheckpointError(f"manifest {manifest_path} lacks {missing}: restore it from the "
@@ -211,14 +193,14 @@ class NotShipped(nn.Module):
             f"the pretrained model {self.name!r} ships only its generator G: its {self.part} "
             f"(the discriminator with the Q head) was not exported, so D and infer() are not "
             f"available. Load the run's checkpoint instead "
-            f"(infogan_lite.pretrained.model_from_checkpoint), or train it")
+            f"(infogan_lite.checkpoint.model_from_checkpoint), or train it")
 
 
 def _load(root: Path, name: str, files: dict, cfg: TrainConfig, manifest: dict | None = None):
     """Verify each file's checksum, then load it strictly into a freshly built model. A part
     that the manifest does not ship (see export_run's `parts`) is replaced by NotShipped."""
     spec = LatentSpec.from_dict(manifest["spec"]) if manifest else cfg.spec
-    arch = Architecture.from_dict(manifest["arch"]) if manifest else architecture(cfg.arch)
+    arch = Architecture.from_dict(manifest["arch"]) if manifest else architecture(cfg.arch_name)
     model = InfoGAN(spec, arch, cfg.learn_sigma)
     parts = tuple(manifest.get("parts", PARTS)) if manifest else \
         tuple(p for p in PARTS if f"{name}-{p}.safetensors" in files)
@@ -245,40 +227,7 @@ def _load(root: Path, name: str, files: dict, cfg: TrainConfig, manifest: dict |
             tensors = dequantize(load_file(str(path)), path)
         except (SafetensorError, OSError) as err:
             raise CheckpointError(f"{path} is not a readable safetensors file ({err})") from err
-        _load_strict(getattr(model, part), tensors, path, spec)
+        load_strict(getattr(model, part), tensors, path,
+                    fix=f"its manifest says {spec}; restore both from the repository, or export "
+                        f"the run again")
     return model.float().eval()
-
-
-def _load_strict(net: torch.nn.Module, tensors: dict, path: Path, spec: LatentSpec) -> None:
-    """load_state_dict, with every missing, extra or mis-shaped tensor named in the error."""
-    own = net.state_dict()
-    missing, extra = sorted(set(own) - set(tensors)), sorted(set(tensors) - set(own))
-    shapes = [f"{k}: file {list(tensors[k].shape)}, model {list(own[k].shape)}"
-              for k in own if k in tensors and tensors[k].shape != own[k].shape]
-    if missing or extra or shapes:
-        raise CheckpointError(
-            f"{path} does not fit a model with {spec} (missing {missing[:3]}, unexpected "
-            f"{extra[:3]}, shape mismatches {shapes[:3]}): it was written for another "
-            f"LatentSpec or architecture than its manifest says; restore both from the repository, "
-            f"or export the run again")
-    bad = [k for k, v in tensors.items() if v.is_floating_point() and not torch.isfinite(v).all()]
-    if bad:
-        raise CheckpointError(f"{path} holds NaN or infinite values in {bad[:3]}: the run it came "
-                              f"from diverged; export an earlier checkpoint")
-    net.load_state_dict({k: v.to(own[k].dtype) for k, v in tensors.items()})
-
-
-def evaluate_source(source: str, data_root=None) -> dict:
-    """Metrics of c1 for a pretrained name or a run folder, on its data set's test split."""
-    from .data import load_dataset
-    from .evaluate import evaluate_c1
-
-    if Path(source).exists():
-        model, cfg, _ = model_from_checkpoint(source)
-        dataset = cfg.dataset
-    else:
-        model = load_pretrained(source)
-        dataset = json.loads((PRETRAINED_DIR / f"{source}.json").read_text())["dataset"]
-    x, y = load_dataset(dataset, False, data_root)
-    m = evaluate_c1(model, x, y)
-    return {k: m[k] for k in ("accuracy", "nmi", "ari", "usage")}

@@ -6,6 +6,7 @@ checkpoint atomically every `checkpoint_every` steps and resumes from the last o
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import time
@@ -15,17 +16,16 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .accel import (adam_kwargs, amp_dtype, autocast, compile_nets, cpu_has_bf16, grad_scaler,
-                    precision_name, select_device)
+from .accel import FastPath, adam_kwargs, autocast, cpu_has_bf16, precision_name, select_device
 from .architectures import architecture
-from .checkpoint import CheckpointError, atomic_write, folder_lock, load_checkpoint
+from .checkpoint import RunState, refuse_non_finite, save_weights
 from .config import TrainConfig
 from .data import labelled_subset, load_dataset, validation_split
 from .evaluate import evaluate_c1, label_free_c1
+from .files import atomic_write, folder_lock
 from .infogan import InfoGAN
 from .losses import d_loss, g_loss, info_lower_bound
 from .models import split_q
-from .run_state import RunState, Stopwatch
 
 # the history's columns: the GAN losses, the bound L_I of the categorical and of the continuous
 # codes (eq. 5, in nats), and the semi-supervised term
@@ -34,61 +34,56 @@ PROBE_IMAGES = 5000  # real training images on which the label-free criteria are
 
 
 # --- train step: start
-def train_step(model, opt_DQ, opt_G, x_real, gen, cfg, scaler=None, dtype=None, nets=None,
+def train_step(model, opt_DQ, opt_G, x_real, gen, cfg, fast: FastPath | None = None,
                labelled=None):
     """One InfoGAN update (eq. 6): first D and Q, then G, as in the authors' code.
 
     D and Q (one optimiser, one shared trunk) minimise  -V(D, G) - lambda L_I;
     then G, against the updated D and Q, minimises  -log D(G(z, c)) - lambda L_I.
     The information term therefore trains Q's head, D's shared trunk and G.
+    `fast` (accel.FastPath): mixed precision, its gradient scaler, compiled networks.
     `labelled` = (x, y), real images and their labels, adds lambda_sup times Q's
     cross-entropy on them to D and Q's loss (semi-supervised InfoGAN).
-    Returns (L_D, L_G, L_I, L_I_cont, L_sup) as one detached tensor: no host synchronisation.
+    Returns (L_D, L_G, L_I_cat, L_I_cont, L_sup) as one detached tensor: no host sync.
     """
-    spec, (G, D) = model.spec, nets or (model.G, model.D)
+    fast = fast or FastPath()
+    spec, (G, D), device = model.spec, fast.nets or (model.G, model.D), x_real.device
     z, c_cat, c_cont = spec.sample(x_real.shape[0], generator=gen)
-    H_cont = spec.continuous * math.log(2)  # entropy of U(-1, 1) codes
-    scale = scaler.scale if scaler else (lambda loss: loss)
 
     def info(q_raw):  # lambda-weighted L_I, and its two parts
-        L_I_cat, L_I_cont = info_lower_bound(split_q(q_raw, spec, cfg.learn_sigma),
-                                             c_cat, c_cont, spec.H_c, H_cont)
+        L_I_cat, L_I_cont = info_lower_bound(split_q(q_raw, spec, model.learn_sigma),
+                                             c_cat, c_cont, spec.H_c, spec.H_cont)
         return cfg.lambda_cat * L_I_cat + cfg.lambda_cont * L_I_cont, L_I_cat, L_I_cont
 
     # 1. D and Q: tell real from fake, and read c back from the fake images.
-    with autocast(x_real.device, dtype):
+    with autocast(device, fast.dtype):
         x_fake = G(spec.assemble(z, c_cat, c_cont))
         real_logits, _ = D(x_real)
         fake_logits, q_raw = D(x_fake.detach(), detach_q=cfg.baseline)
         q_labelled = D(labelled[0])[1] if labelled else None
     lambda_L_I, L_I_cat, L_I_cont = info(q_raw)
     L_D = d_loss(real_logits.float(), fake_logits.float())
-    L_sup = F.cross_entropy(split_q(q_labelled, spec, cfg.learn_sigma).cat_logits[0].float(),
+    L_sup = F.cross_entropy(split_q(q_labelled, spec, model.learn_sigma).cat_logits[0].float(),
                             labelled[1]) if labelled else L_D.new_zeros(())
     opt_DQ.zero_grad(set_to_none=True)
-    scale(L_D - lambda_L_I + cfg.lambda_sup * L_sup).backward()
-    _step(opt_DQ, scaler)
+    fast.scale(L_D - lambda_L_I + cfg.lambda_sup * L_sup).backward()
+    fast.apply_gradients(opt_DQ)
 
     # 2. G: fool the updated D, and keep c readable for the updated Q. By default G reuses
     # the D step's z and c; with cfg.fresh_g_latents it draws its own, as the authors' code
     # does (each of its two session runs samples the prior anew).
     if cfg.fresh_g_latents:
         z, c_cat, c_cont = spec.sample(x_real.shape[0], generator=gen)
-    with autocast(x_real.device, dtype):
+    with autocast(device, fast.dtype):
         if cfg.fresh_g_latents:
             x_fake = G(spec.assemble(z, c_cat, c_cont))
         fake_logits, q_raw = D(x_fake, detach_q=cfg.baseline)
     L_G = g_loss(fake_logits.float())
     opt_G.zero_grad(set_to_none=True)
-    scale(L_G - info(q_raw)[0]).backward(inputs=list(model.G.parameters()))
-    _step(opt_G, scaler)
-    if scaler:
-        scaler.update()
+    fast.scale(L_G - info(q_raw)[0]).backward(inputs=list(model.G.parameters()))
+    fast.apply_gradients(opt_G)
+    fast.update_scale()
     return torch.stack([L_D, L_G, L_I_cat, L_I_cont, L_sup]).detach()
-
-
-def _step(opt, scaler):
-    scaler.step(opt) if scaler else opt.step()
 # --- train step: end
 
 
@@ -138,26 +133,25 @@ def _train(cfg: TrainConfig, resume: bool, progress: bool) -> tuple[InfoGAN, dic
         torch.set_num_threads(cfg.threads)
     device, out = select_device(cfg.device), Path(cfg.out_dir)
     torch.manual_seed(cfg.seed)
-    model = InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma).to(device)
-    opt_DQ, opt_G = make_optimizers(model, cfg)
+    model = InfoGAN(cfg.spec, architecture(cfg.arch_name), cfg.learn_sigma).to(device)
     gen, ckpt = torch.Generator(device).manual_seed(cfg.seed), out / "checkpoint.pt"
-    run = RunState.restore(ckpt, model, opt_DQ, opt_G, gen, cfg) if resume and ckpt.exists() \
-        else RunState()
+    run = RunState(model, *make_optimizers(model, cfg), gen, cfg)
+    if resume and ckpt.exists():
+        run.restore(ckpt)
     # written first, so that an unwritable out_dir or a full disk stops the run before any work
     atomic_write(out / "config.json", lambda f: f.write(json.dumps(cfg.to_dict(), indent=1).encode()))
     data = _RunData(cfg, model, device)
-    dtype = amp_dtype(cfg.amp, device)
-    scaler, nets = grad_scaler(device, dtype), compile_nets(model, cfg.compile)
+    fast = FastPath.for_run(model, cfg.amp, cfg.compile)
     sums = torch.zeros(len(LOSS_NAMES), device=device) if run.sums is None else run.sums.to(device)
     finite = torch.ones((), dtype=torch.bool, device=device)  # every loss so far was finite
-    run.segments.append(_segment(run.step, device, dtype))  # how this stretch of steps computes
+    run.segments.append(_segment(run.step, device, fast.dtype))  # how these steps compute
     bar = tqdm(total=cfg.steps, initial=run.step, disable=not progress,
-               desc=f"{cfg.dataset} seed {cfg.seed} ({precision_name(dtype)})")
+               desc=f"{cfg.dataset} seed {cfg.seed} ({precision_name(fast.dtype)})")
     clock = Stopwatch(run.seconds)
     model.train()
     while run.step < cfg.steps:
         idx = batch_indices(run.step, len(data.images), cfg.batch_size, cfg.seed).to(device)
-        losses = train_step(model, opt_DQ, opt_G, data.images[idx], gen, cfg, scaler, dtype, nets,
+        losses = train_step(model, run.opt_DQ, run.opt_G, data.images[idx], gen, cfg, fast,
                             data.labelled)
         sums += losses
         finite &= torch.isfinite(losses).all()
@@ -172,12 +166,12 @@ def _train(cfg: TrainConfig, resume: bool, progress: bool) -> tuple[InfoGAN, dic
             with clock.paused():
                 run.evals.append(_evaluate(model, data, run.step, clock.seconds()))
         if cfg.snapshot_every and run.step % cfg.snapshot_every == 0:
-            _snapshot(model, out / "snapshots" / f"step{run.step:06d}.pt")
+            save_weights(model, out / "snapshots" / f"step{run.step:06d}.pt")
         if _due(run.step, cfg.checkpoint_every, cfg):
             if not finite:  # never overwrite the last good checkpoint with broken weights
-                _refuse_non_finite(run.step, "a loss since the last log", cfg)
+                refuse_non_finite(run.step, "a loss since the last log", cfg.out_dir)
             run.seconds, run.sums = clock.seconds(), sums
-            run.save(ckpt, model, opt_DQ, opt_G, gen, cfg)
+            run.save(ckpt)
     bar.close()
     record = {"config": cfg.to_dict(), "step": run.step, "train_seconds": round(clock.seconds(), 2),
               "precision": "+".join(sorted({seg["precision"] for seg in run.segments})),
@@ -186,6 +180,24 @@ def _train(cfg: TrainConfig, resume: bool, progress: bool) -> tuple[InfoGAN, dic
     atomic_write(out / "record.json", lambda f: f.write(json.dumps(record, indent=1).encode()))
     return model, record
 # --- loop: end
+
+
+class Stopwatch:
+    """Seconds of training, starting from `seconds`; `paused()` leaves time out of the count."""
+
+    def __init__(self, seconds: float = 0.0):
+        self.total, self.started = seconds, time.perf_counter()
+
+    def seconds(self) -> float:
+        return self.total + (time.perf_counter() - self.started if self.started else 0.0)
+
+    @contextlib.contextmanager
+    def paused(self):
+        self.total, self.started = self.seconds(), None
+        try:
+            yield
+        finally:
+            self.started = time.perf_counter()
 
 
 def _segment(step: int, device, dtype) -> dict:
@@ -241,29 +253,11 @@ def _labelled(cfg, images, labels):
     return images[idx.to(images.device)], labels[idx].to(images.device)
 
 
-def _snapshot(model, path: Path) -> None:
-    """The model's weights alone (float32 state dict), written atomically."""
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    atomic_write(path, lambda f: torch.save(state, f))
-
-
 def _log_row(step: int, means: torch.Tensor, cfg: TrainConfig, seconds: float) -> dict:
     """Read the mean losses since the last log (the only host sync) and refuse NaN."""
     values = dict(zip(LOSS_NAMES, means.tolist()))
     if not all(math.isfinite(v) for v in values.values()):
-        _refuse_non_finite(step, values, cfg)
+        refuse_non_finite(step, values, cfg.out_dir)
     H_c = cfg.spec.H_c
     return {"step": step, "seconds": round(seconds, 2), **{k: round(v, 5) for k, v in values.items()},
             "L_I_frac": round(values["L_I_cat"] / H_c, 5) if H_c else None}
-
-
-def _refuse_non_finite(step: int, what, cfg: TrainConfig):
-    """Stop: the checkpoint on disk predates the non-finite loss, and is kept as it is."""
-    ckpt = Path(cfg.out_dir) / "checkpoint.pt"
-    try:
-        kept = f"the last good checkpoint (step {load_checkpoint(ckpt)['step']}) is kept in {ckpt}"
-    except CheckpointError:
-        kept = f"no checkpoint was written before it in {cfg.out_dir}"
-    raise FloatingPointError(
-        f"non-finite loss at step {step} ({what}): training stopped; {kept}. Lower lr_d and lr_g "
-        f"or the lambdas (or use amp='off'), and train again with resume=True (--resume).")

@@ -20,7 +20,7 @@ def model(spec):
 def tiny_arch():
     """The library's "tiny" architecture (Table 1's layout, every width divided by 8): the
     same code paths as the paper's networks in a fraction of the time. In a TrainConfig or on
-    the command line, ask for it by name: arch="tiny", --arch tiny. (Architecture is frozen,
+    the command line, ask for it by name: arch_name="tiny", --arch-name tiny. (Architecture is frozen,
     so one object serves the whole session.)"""
     return architecture("tiny")
 
@@ -59,6 +59,15 @@ def one_thread_for_the_session():
     torch.set_num_threads(threads)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def optimisers_warmed_up():
+    """An optimiser's first step imports torch._dynamo (seconds on a busy machine): done once
+    here, so that the first test that steps an optimiser is timed for its own work."""
+    p = torch.nn.Parameter(torch.zeros(1))
+    p.grad = torch.zeros(1)
+    torch.optim.Adam([p], foreach=True).step()
+
+
 @pytest.fixture
 def one_thread():
     """Run a test on one CPU thread (fast and reproducible on a shared machine)."""
@@ -71,7 +80,7 @@ def one_thread():
 @pytest.fixture
 def tiny_config(tmp_path):
     """A CPU run on the generated toy data set with the tiny architecture: about a second."""
-    return TrainConfig(dataset="toy", arch="tiny", steps=6, batch_size=16, log_every=2,
+    return TrainConfig(dataset="toy", arch_name="tiny", steps=6, batch_size=16, log_every=2,
                        checkpoint_every=2, eval_every=0, device="cpu",
                        out_dir=str(tmp_path / "run"), seed=3)
 

@@ -2,7 +2,7 @@
 
 Run as ``python tests/fault_worker.py``. It imports torch and infogan_lite once, with one
 CPU thread and deterministic algorithms; the test asks for the library's tiny architecture
-(``--arch tiny``), so that a whole run takes seconds. Then it reads requests from stdin, one
+(``--arch-name tiny``), so that a whole run takes seconds. Then it reads requests from stdin, one
 per line: the arguments of ``python -m infogan_lite train``. For each it forks a child that
 runs exactly that command (``infogan_lite.__main__.main``), prints ``started <pid>``, waits
 for the child and prints ``exited <pid> <code>`` (``-9`` when the test SIGKILLed it).

@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from infogan_lite import InfoGAN, TrainConfig
-from infogan_lite.accel import (adam_kwargs, amp_dtype, autocast, compile_nets, cpu_has_bf16,
-                                grad_scaler)
+from infogan_lite.accel import (FastPath, adam_kwargs, amp_dtype, autocast, compile_nets,
+                                cpu_has_bf16, grad_scaler)
 from infogan_lite.train import make_optimizers, train_step
 
 CPU = torch.device("cpu")
@@ -55,14 +55,14 @@ def test_a_disabled_grad_scaler_changes_nothing(tiny_arch):
     scaler disabled, must give the very same weights as the plain path."""
     plain, scaled = _setup(arch=tiny_arch), _setup(arch=tiny_arch)
     _steps(*plain)
-    _steps(*scaled, scaler=torch.amp.GradScaler("cpu", enabled=False))
+    _steps(*scaled, fast=FastPath(scaler=torch.amp.GradScaler("cpu", enabled=False)))
     a, b = plain[0].state_dict(), scaled[0].state_dict()
     assert all(torch.equal(a[k], b[k]) for k in a)
 
 
 def test_the_fp16_path_with_an_active_grad_scaler_trains_on_the_cpu(tiny_arch):
     scaler = torch.amp.GradScaler("cpu", init_scale=2.0**10)
-    fp16 = torch.stack(_steps(*_setup(arch=tiny_arch), n=3, scaler=scaler, dtype=torch.float16))
+    fp16 = torch.stack(_steps(*_setup(arch=tiny_arch), n=3, fast=FastPath(torch.float16, scaler)))
     fp32 = torch.stack(_steps(*_setup(arch=tiny_arch), n=3))
     assert not torch.equal(fp16, fp32)                        # autocast did compute in fp16
     torch.testing.assert_close(fp16, fp32, rtol=0, atol=0.05)  # the same steps, to fp16 rounding
@@ -128,7 +128,7 @@ def test_compiled_networks_share_the_weights_and_compute_the_same_step(tiny_arch
         nets = compile_nets(model, compiled)
         x = torch.rand(8, 1, 28, 28, generator=torch.Generator().manual_seed(1))
         t0 = time.process_time()
-        losses = [train_step(model, *opts, x, gen, cfg, nets=nets) for _ in range(2)]
+        losses = [train_step(model, *opts, x, gen, cfg, FastPath(nets=nets)) for _ in range(2)]
         models.append((model, torch.stack(losses), time.process_time() - t0))
     (eager, l_eager, _), (comp, l_comp, _) = models
     torch.testing.assert_close(l_eager, l_comp, rtol=1e-4, atol=1e-4)
@@ -146,3 +146,49 @@ def test_bf16_asked_for_on_a_cpu_that_would_emulate_it_warns_and_names_the_fix(m
         warnings.simplefilter("error")                        # native bf16: nothing to say
         assert amp_dtype("bf16", CPU) == torch.bfloat16
         assert amp_dtype("auto", CPU) == torch.bfloat16
+
+
+def _one_step_grads(tiny_arch, fast=None):
+    """One train_step of the tiny model without batch norm (whose biases in front of batch
+    norm get gradients of pure rounding); (every parameter after it, every gradient it applied)."""
+    no_bn = dataclasses.replace(tiny_arch, g_fc=(), g_base_bn=False, d_fc=(), q_hidden=None,
+                                g_upconv=tuple(dataclasses.replace(l, bn=False) for l in tiny_arch.g_upconv),
+                                d_conv=tuple(dataclasses.replace(l, bn=False) for l in tiny_arch.d_conv))
+    model, opts, gen = _setup(arch=no_bn)
+    _steps(model, opts, gen, n=1, fast=fast)
+    return ({k: v.detach().clone() for k, v in model.named_parameters()},
+            {k: v.grad.clone() for k, v in model.named_parameters() if v.grad is not None})
+
+
+def test_the_fp16_path_applies_float32_s_gradients_parameter_by_parameter(tiny_arch):
+    """Scaled, fp16 backward, unscaled: each parameter's gradient is float32's to fp16
+    rounding (not scale times it, nor divided by it)."""
+    fast = FastPath.for_run(_setup(arch=tiny_arch)[0], "fp16")
+    assert fast.dtype == torch.float16 and fast.scaler is not None and fast.scaler.is_enabled()
+    fast.scaler = torch.amp.GradScaler("cpu", init_scale=2.0**12)
+    p16, g16 = _one_step_grads(tiny_arch, fast)
+    p32, g32 = _one_step_grads(tiny_arch)
+    assert g16.keys() == g32.keys() and len(g32) == len(p32)
+    for net in ("G.", "D."):
+        names = [k for k in g32 if k.startswith(net)]
+        norm = torch.cat([g32[k].flatten() for k in names]).norm()
+        for name in names:  # each tensor that carries 0.5% of its network's gradient or more
+            # (D's logit bias sums +-0.5 terms that cancel, below fp16's resolution)
+            if g32[name].norm() >= 0.005 * norm:
+                err = (g16[name] - g32[name]).norm() / g32[name].norm()
+                assert err < 0.05, f"{name}: fp16 gradient off by {err:.3f} of float32's"
+            assert torch.isfinite(p16[name]).all()
+    assert fast.scaler.get_scale() == 2.0**12                      # no overflow, no step skipped
+
+
+def test_an_fp16_overflow_skips_the_step_and_halves_the_scale(tiny_arch):
+    """A scale so large that fp16 gradients overflow: no parameter moves, no Adam state is
+    made, and the scaler halves its scale for the next step."""
+    model, opts, gen = _setup(arch=tiny_arch)
+    before = {k: v.detach().clone() for k, v in model.named_parameters()}
+    fast = FastPath(torch.float16, torch.amp.GradScaler("cpu", init_scale=2.0**100))
+    _steps(model, opts, gen, n=1, fast=fast)
+    after = dict(model.named_parameters())
+    assert all(torch.equal(before[k], after[k]) for k in before), "a step was taken on inf"
+    assert not any(opt.state for opt in opts)
+    assert fast.scaler.get_scale() == 2.0**99

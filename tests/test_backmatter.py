@@ -73,7 +73,7 @@ def _bash_commands(page: Path) -> list[str]:
 
 def _smoke(args: list[str], tmp: Path) -> list[str]:
     """The command at smoke scale: 2 training steps (1 for a benchmark) of the tiny architecture
-    (`--arch tiny`: Table 1's layout at an eighth of the widths; every option of the page
+    (`--arch-name tiny`: Table 1's layout at an eighth of the widths; every option of the page
     still goes through the same code, and its evaluations, exports and reports cost a
     fraction), a few noise vectors for a report, and exported weights into the temporary
     folder instead of the package's own. On a CPU that would only emulate bf16, `--amp bf16`
@@ -94,7 +94,7 @@ def _smoke(args: list[str], tmp: Path) -> list[str]:
     if args[0] == "report" and "--n-noise" not in args:
         args += ["--n-noise", "4", "--refit-steps", "5"]
     if args[0] == "train":
-        args += ["--no-progress"] + ([] if "--arch" in args else ["--arch", "tiny"])
+        args += ["--no-progress"] + ([] if "--arch-name" in args else ["--arch-name", "tiny"])
     if args[0] == "bench":
         args += ["--repeats", "1", "--batch-size", "16", "--data", "synthetic", "--no-memory"]
     return args

@@ -6,7 +6,8 @@ import pytest
 
 from infogan_lite.__main__ import main
 from infogan_lite.data import load_dataset
-from infogan_lite.pretrained import load_pretrained, model_from_checkpoint
+from infogan_lite.checkpoint import model_from_checkpoint
+from infogan_lite.pretrained import load_pretrained
 
 
 def _cli(*args, cwd):
@@ -19,7 +20,7 @@ def test_cli_trains_exports_and_evaluates_with_the_config_defaults(tmp_path, cap
     export and evaluate through the same entry point, main(argv), in this process (which
     saves two imports of torch)."""
     run = tmp_path / "run"
-    r = _cli("train", "--dataset", "toy", "--arch", "tiny", "--steps", "4", "--batch-size", "16",
+    r = _cli("train", "--dataset", "toy", "--arch-name", "tiny", "--steps", "4", "--batch-size", "16",
              "--log-every", "2", "--eval-every", "4", "--device", "cpu", "--out-dir", str(run),
              "--no-progress", cwd=tmp_path)
     assert r.returncode == 0, r.stderr

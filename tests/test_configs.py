@@ -33,7 +33,7 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 
 def _new_model(cfg: TrainConfig) -> InfoGAN:
     torch.manual_seed(0)
-    return InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma)
+    return InfoGAN(cfg.spec, architecture(cfg.arch_name), cfg.learn_sigma)
 
 
 @functools.cache
@@ -149,7 +149,7 @@ def test_chairs_hyperparameters_are_table_7(name, lambda_cont, lambda_cat):
 def test_defaults_are_the_papers_and_overrides_win():
     cfg = paper_config("svhn", steps=10, batch_size=4)
     assert (cfg.lr_d, cfg.lr_g, cfg.lambda_cat, cfg.beta1) == (2e-4, 1e-3, 1.0, 0.5)
-    assert (cfg.steps, cfg.batch_size, cfg.dataset, cfg.arch) == (10, 4, "svhn", "svhn")
+    assert (cfg.steps, cfg.batch_size, cfg.dataset, cfg.arch_name) == (10, 4, "svhn", "svhn")
     assert paper_config("mnist").to_dict() == {**TrainConfig().to_dict(), "out_dir": "runs/mnist"}
     assert math.isclose(paper_config("celeba").spec.H_c, 10 * math.log(10))
 

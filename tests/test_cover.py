@@ -8,7 +8,8 @@ from PIL import Image
 
 from infogan_lite import load_pretrained
 from infogan_lite.book.cover import C2_VALUES, cover_image
-from infogan_lite.evaluate import cluster_metrics, confusion_by_label
+from infogan_lite.book.confusion import confusion_by_label
+from infogan_lite.evaluate import cluster_metrics
 from infogan_lite.pretrained import PRETRAINED_DIR
 
 STORED = Path(__file__).resolve().parents[1] / "book" / "_static" / "cover-traversal.png"

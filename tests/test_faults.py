@@ -33,7 +33,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker fork
 
 WORKER = Path(__file__).with_name("fault_worker.py")
 STEPS, CHECKPOINT_EVERY = 24, 2
-ARGS = (f"--dataset toy --arch tiny --steps {STEPS} --batch-size 16 --log-every 3 "
+ARGS = (f"--dataset toy --arch-name tiny --steps {STEPS} --batch-size 16 --log-every 3 "
         f"--checkpoint-every {CHECKPOINT_EVERY} --eval-every 8 --device cpu --amp off "
         f"--threads 1 --seed 7 --no-progress")
 TEMPORARY = re.compile(r"^\.(checkpoint\.pt|config\.json|record\.json)\..+\.tmp$")

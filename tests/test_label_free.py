@@ -114,7 +114,7 @@ def test_training_logs_the_label_free_criteria_and_plain_accuracy(tiny_config):
 
 def test_the_supervised_term_ties_c1_to_the_labels(tmp_path):
     """With 20 labelled toy images per class, category k becomes label k (plain accuracy)."""
-    cfg = TrainConfig(dataset="toy", arch="tiny", steps=60, batch_size=32, eval_every=60, log_every=20,
+    cfg = TrainConfig(dataset="toy", arch_name="tiny", steps=60, batch_size=32, eval_every=60, log_every=20,
                       checkpoint_every=60, device="cpu", out_dir=str(tmp_path / "sup"), seed=0,
                       amp="off", threads=1, labels_per_class=20)
     _, record = train(cfg, progress=False)

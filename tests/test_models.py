@@ -148,3 +148,14 @@ def test_an_image_size_the_generator_cannot_make_is_rejected():
 def test_bad_calls_are_rejected_with_what_was_expected(model, call, message):
     with pytest.raises(ValueError, match=message):
         call(model)
+
+
+@pytest.mark.parametrize("learn_sigma", [False, True])
+def test_q_s_output_is_split_in_the_order_of_the_codes_whatever_their_sizes(learn_sigma):
+    """(10, 4): c1's 10 logits, c2's 4, the means, then (learned sigma) the log sigmas."""
+    spec = LatentSpec(n_noise=3, categorical=(10, 4), continuous=2)
+    width = 10 + 4 + 2 * (2 if learn_sigma else 1)
+    q = split_q(torch.arange(width).float().repeat(3, 1), spec, learn_sigma)
+    assert [t[0].tolist() for t in q.cat_logits] == [list(range(10)), list(range(10, 14))]
+    assert q.cont_mean[0].tolist() == [14, 15]
+    assert (q.cont_log_sigma[0].tolist() == [16, 17]) if learn_sigma else q.cont_log_sigma is None

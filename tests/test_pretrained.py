@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from infogan_lite import load_pretrained, train
-from infogan_lite.checkpoint import CheckpointError
+from infogan_lite.files import CheckpointError
 from infogan_lite.pretrained import (PRETRAINED_DIR, SCALE, available, dequantize, export_run,
                                      quantize, sha256)
 
@@ -17,7 +17,7 @@ def exported(tmp_path_factory):
     from infogan_lite import TrainConfig
 
     tmp = tmp_path_factory.mktemp("export")
-    cfg = TrainConfig(dataset="toy", arch="tiny", steps=4, batch_size=16, log_every=2,
+    cfg = TrainConfig(dataset="toy", arch_name="tiny", steps=4, batch_size=16, log_every=2,
                       checkpoint_every=2, eval_every=0, device="cpu", out_dir=str(tmp / "run"))
     train(cfg, progress=False)
     export_run(tmp / "run", "toy", tmp / "weights")

@@ -27,9 +27,10 @@ from safetensors.torch import save_file
 
 from infogan_lite import Architecture, InfoGAN, Layer, LatentSpec, TrainConfig, train
 from infogan_lite.architectures import architecture
-from infogan_lite.checkpoint import (CheckpointError, atomic_write, folder_lock, load_checkpoint,
-                                     load_model_state, save_checkpoint)
-from infogan_lite.pretrained import export_run, load_pretrained, model_from_checkpoint
+from infogan_lite.checkpoint import (load_checkpoint, load_strict, model_from_checkpoint,
+                                     save_checkpoint)
+from infogan_lite.files import CheckpointError, atomic_write, folder_lock
+from infogan_lite.pretrained import export_run, load_pretrained
 from infogan_lite.pretrained import sha256 as file_sha256
 
 T = importlib.import_module("infogan_lite.train")  # the module (the package exports train())
@@ -47,7 +48,7 @@ def said(request):
 
 
 def _cfg(out_dir, **kw) -> TrainConfig:
-    return TrainConfig(**{**dict(dataset="toy", arch="tiny", steps=6, batch_size=16,
+    return TrainConfig(**{**dict(dataset="toy", arch_name="tiny", steps=6, batch_size=16,
                                  log_every=2, checkpoint_every=2, eval_every=0, device="cpu",
                                  amp="off", threads=1, seed=5, out_dir=str(out_dir)), **kw})
 
@@ -169,7 +170,7 @@ def test_a_failed_load_leaves_the_model_as_it_was(ckpt, tiny_arch):
     model = InfoGAN(LatentSpec(continuous=3), tiny_arch)  # one more continuous code than the file
     before = _tensors(model)
     with pytest.raises(CheckpointError):
-        load_model_state(model, load_checkpoint(ckpt)["model"], ckpt)
+        load_strict(model, load_checkpoint(ckpt)["model"], ckpt)
     assert _unchanged(before, model)
 
 
@@ -204,7 +205,7 @@ def _replace_weights(weights: Path, part: str, write) -> Path:
     ("G", lambda p: p.write_bytes(p.read_bytes()[:-50]), "not a readable safetensors file"),
     ("D", lambda p: p.write_text("weights"), "not a readable safetensors file"),
     ("G", lambda p: save_file({"net.0.weight": torch.zeros(5, 5)}, str(p)),
-     "does not fit a model with .* another LatentSpec or architecture"),
+     "do not fit this model .* another LatentSpec or architecture"),
     ("D", lambda p: save_file({k: v.fill_(float("nan")) if v.is_floating_point() else v for k, v
                                in InfoGAN(LatentSpec(), architecture("tiny")).D.state_dict().items()},
                               str(p)),
@@ -233,8 +234,8 @@ def test_a_manifest_checksum_that_does_not_match_is_named(weights, said):
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda m: m["arch"].update({"d_fc": [64]}), "does not fit a model .*architecture"),
-    (lambda m: m["spec"].update({"categorical": [12]}), "does not fit a model .*LatentSpec"),
+    (lambda m: m["arch"].update({"d_fc": [64]}), "do not fit this model .*architecture"),
+    (lambda m: m["spec"].update({"categorical": [12]}), "do not fit this model .*LatentSpec"),
     (lambda m: m.pop("files"), r"lacks \['files'\].*export"),
     (lambda m: m.update({"format": "other.v9"}), "not an infogan_lite manifest"),
 ], ids=["another architecture", "another LatentSpec", "no file list", "another format"])
@@ -252,7 +253,7 @@ def test_a_failed_weights_load_returns_no_model_and_changes_nothing(weights):
     good, manifest = load_pretrained("tiny", root=weights), (weights / "tiny.json").read_text()
     files = {p.name: p.read_bytes() for p in weights.glob("*.safetensors")}
     _manifest(weights, lambda m: m["spec"].update({"continuous": 3}))  # one code more than the files
-    with pytest.raises(CheckpointError, match="tiny-G.safetensors does not fit a model with .*continuous=3"):
+    with pytest.raises(CheckpointError, match="tiny-G.safetensors do not fit this model .*continuous=3"):
         load_pretrained("tiny", root=weights)
     assert {p.name: p.read_bytes() for p in weights.glob("*.safetensors")} == files
     (weights / "tiny.json").write_text(manifest)
@@ -305,7 +306,7 @@ def test_the_command_line_reports_a_non_finite_loss_without_a_traceback(tmp_path
                                                                         capsys):
     from infogan_lite.__main__ import main
     monkeypatch.setattr(T, "train_step", lambda *a, **k: torch.full((len(T.LOSS_NAMES),), float("nan")))
-    code = main(["train", "--dataset", "toy", "--arch", "tiny", "--steps", "2",
+    code = main(["train", "--dataset", "toy", "--arch-name", "tiny", "--steps", "2",
                  "--batch-size", "8", "--log-every", "2", "--eval-every", "0", "--device", "cpu",
                  "--out-dir", str(tmp_path), "--no-progress"])
     assert code == 2 and capsys.readouterr().err.startswith("error: non-finite loss at step 2")
@@ -447,7 +448,7 @@ def test_an_out_dir_that_is_a_file_is_refused_before_training_starts(tmp_path, s
 
 def test_a_second_training_process_in_the_same_out_dir_is_refused(tmp_path, said):
     with folder_lock(tmp_path / "run"):  # as another process holding the folder would
-        with pytest.raises(CheckpointError, match="another training process is writing to") as e:
+        with pytest.raises(CheckpointError, match="another process is training in") as e:
             train(_cfg(tmp_path / "run"), resume=True, progress=False)
     said(e)
     assert train(_cfg(tmp_path / "run", steps=2), progress=False)[1]["step"] == 2  # lock released

@@ -8,7 +8,7 @@ import pytest
 from infogan_lite import train
 from infogan_lite.__main__ import main
 from infogan_lite.data import load_dataset
-from infogan_lite.pretrained import model_from_checkpoint
+from infogan_lite.checkpoint import model_from_checkpoint
 from infogan_lite.book.report import li_curves, load_reports, spread
 
 
@@ -51,7 +51,7 @@ def test_report_of_a_shapes_run_measures_disentanglement_on_the_full_grid(tmp_pa
     from infogan_lite.book.report import refit_q_head, report_run
     from infogan_lite.shapes_data import FACTOR_NAMES, make_shapes
 
-    cfg = shapes_config(arch="tiny", steps=4, batch_size=16, log_every=2, checkpoint_every=4,
+    cfg = shapes_config(arch_name="tiny", steps=4, batch_size=16, log_every=2, checkpoint_every=4,
                         device="cpu", out_dir=str(tmp_path / "run"), seed=1)
     train(cfg, progress=False)
     report = report_run(cfg.out_dir, tmp_path / "report", n_noise=2, refit_steps=3)

@@ -82,7 +82,7 @@ def test_load_dataset_shapes_labels_are_the_shape():
 
 
 def test_train_runs_on_shapes(tmp_path, c1_reading):
-    cfg = TrainConfig(dataset="shapes", arch="tiny", n_noise=10, categorical=(3,), continuous=4,
+    cfg = TrainConfig(dataset="shapes", arch_name="tiny", n_noise=10, categorical=(3,), continuous=4,
                       steps=2, batch_size=8, log_every=1, checkpoint_every=2, eval_every=2,
                       device="cpu", threads=1, out_dir=str(tmp_path / "run"))
     model, record = train(cfg, progress=False)

@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from infogan_lite import TrainConfig, train
-from infogan_lite.checkpoint import CheckpointError, load_checkpoint
+from infogan_lite.checkpoint import load_checkpoint
+from infogan_lite.files import CheckpointError
 from infogan_lite.data import load_dataset
 from infogan_lite.train import batch_indices
 
@@ -43,7 +44,7 @@ def test_toy_training_learns_the_categorical_code(tmp_path):
     Table 1's but at a twentieth of the cost: 300 steps, seconds. (That the information term
     drives L_I all the way to H(c) is tests/test_toy2d.py::
     test_L_I_rises_to_H_c_and_each_category_takes_one_mode.)"""
-    cfg = TrainConfig(dataset="toy", arch="tiny", steps=300, batch_size=64, eval_every=300,
+    cfg = TrainConfig(dataset="toy", arch_name="tiny", steps=300, batch_size=64, eval_every=300,
                       log_every=50, checkpoint_every=300, device="cpu", out_dir=str(tmp_path),
                       seed=0, amp="off", threads=1)
     _, record = train(cfg, progress=False)
@@ -130,7 +131,7 @@ def test_a_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(tiny_confi
     ("batch_size", 0, "batch_size must be a whole number >= 1"),
     ("categorical", (0,), "at least 2 categories"),
     ("amp", "fp8", "amp must be one of"),
-    ("arch", "resnet", "unknown architecture 'resnet'"),
+    ("arch_name", "resnet", "unknown architecture 'resnet'"),
 ])
 def test_bad_configs_are_rejected_before_any_work(tiny_config, field, value, message):
     with pytest.raises(ValueError, match=message):
@@ -181,7 +182,7 @@ def test_lr_q_gives_q_s_head_its_own_learning_rate(tiny_config):
 
     cfg = dataclasses.replace(tiny_config, lr_d=1e-5, lr_g=1e-4, lr_q=1e-2, amp="off")
     torch.manual_seed(0)
-    model = InfoGAN(cfg.spec, architecture(cfg.arch))
+    model = InfoGAN(cfg.spec, architecture(cfg.arch_name))
     before = {k: v.clone() for k, v in model.state_dict().items()}
     opt_DQ, opt_G = make_optimizers(model, cfg)
     x = model.from_unit_range(torch.rand(16, 1, 28, 28))

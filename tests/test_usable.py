@@ -9,7 +9,7 @@ import torch
 
 from infogan_lite import InfoGAN, LatentSpec
 from infogan_lite.architectures import architecture
-from infogan_lite.pretrained import model_from_checkpoint
+from infogan_lite.checkpoint import model_from_checkpoint
 from infogan_lite.book.information import mutual_information
 from infogan_lite.book.readers import (
     CNNReader, draw, fit, linear_reader, q_head_reader, read_model, trend,
@@ -156,14 +156,14 @@ def test_trend_says_still_rising_when_the_last_check_is_the_best():
 
 
 def test_a_snapshot_loads_with_its_runs_config(tmp_path, tiny_config):
-    from infogan_lite.train import _snapshot
+    from infogan_lite.checkpoint import save_weights
     cfg = tiny_config
     run = tmp_path / "run"
     (run / "snapshots").mkdir(parents=True)
     (run / "config.json").write_text(json.dumps(cfg.to_dict()))
     torch.manual_seed(1)
-    model = InfoGAN(cfg.spec, architecture(cfg.arch)).eval()
-    _snapshot(model, run / "snapshots" / "step000002.pt")
+    model = InfoGAN(cfg.spec, architecture(cfg.arch_name)).eval()
+    save_weights(model, run / "snapshots" / "step000002.pt")
     loaded = model_from_checkpoint(run / "snapshots" / "step000002.pt")[0]
     z, c_cat, c_cont = cfg.spec.sample(4, torch.Generator().manual_seed(0))
     assert torch.equal(loaded.generate(c_cat, c_cont, z), model.generate(c_cat, c_cont, z))

@@ -1,4 +1,5 @@
-"""Bug trials: does a fast test catch each deliberate bug in the maths of the training step?
+"""Bug trials: does a fast test catch each deliberate bug in the training step, the codes,
+the fast path, the checkpoints and the evaluation?
 
 For each bug: copy infogan_lite/ and tests/ into a fresh temporary folder, apply the bug
 there by exact string replacement (every replaced string must occur exactly once, so a
@@ -24,12 +25,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST_TESTS = ["tests/test_golden_step.py", "tests/test_losses.py", "tests/test_codes.py"]
+FAST_TESTS = ["tests/test_golden_step.py", "tests/test_losses.py", "tests/test_codes.py",
+              "tests/test_models.py", "tests/test_accel.py", "tests/test_checkpoint.py",
+              "tests/test_evaluate.py"]
 TIMEOUT = 300  # seconds per trial
 
 TRAIN, MODELS, LOSSES = "infogan_lite/train.py", "infogan_lite/models.py", "infogan_lite/losses.py"
-D_STEP_LOSS = "scale(L_D - lambda_L_I + cfg.lambda_sup * L_sup)"
-G_STEP_LOSS = "scale(L_G - info(q_raw)[0])"
+CODES, ACCEL, CKPT = "infogan_lite/codes.py", "infogan_lite/accel.py", "infogan_lite/checkpoint.py"
+EVALUATE = "infogan_lite/evaluate.py"
+D_STEP_LOSS = "fast.scale(L_D - lambda_L_I + cfg.lambda_sup * L_sup)"
+G_STEP_LOSS = "fast.scale(L_G - info(q_raw)[0])"
 G_STEP_D = "        fake_logits, q_raw = D(x_fake, detach_q=cfg.baseline)"
 
 # (bug, file, [(exact old text, new text), ...])
@@ -40,10 +45,11 @@ BUGS = [
      [("cont_mean = parts[n_cat]\n    cont_log_sigma = parts[n_cat + 1] if learn_sigma else None",
        "cont_mean = parts[n_cat + 1] if learn_sigma else parts[n_cat]\n"
        "    cont_log_sigma = parts[n_cat] if learn_sigma else None")]),
-    ("H_cont = log 2 for one code, not for all", TRAIN,
-     [("H_cont = spec.continuous * math.log(2)", "H_cont = math.log(2)")]),
+    ("H_cont = log 2 for one code, not for all", CODES,
+     [("return self.continuous * math.log(2)", "return math.log(2)")]),
     ("H_c counts the first categorical code only", TRAIN,
-     [("c_cat, c_cont, spec.H_c, H_cont)", "c_cat, c_cont, math.log(spec.categorical[0]), H_cont)")]),
+     [("c_cat, c_cont, spec.H_c, spec.H_cont)",
+       "c_cat, c_cont, math.log(spec.categorical[0]), spec.H_cont)")]),
     ("G steps against the stale, pre-update D and Q", TRAIN,
      [("    opt_DQ.zero_grad(set_to_none=True)\n",
        "    D_stale = __import__('copy').deepcopy(D)\n    opt_DQ.zero_grad(set_to_none=True)\n"),
@@ -55,12 +61,12 @@ BUGS = [
     ("lambda L_I with the wrong sign in G's loss", TRAIN,
      [(G_STEP_LOSS, G_STEP_LOSS.replace("-", "+"))]),
     ("G's L_I not weighted by the lambdas", TRAIN,
-     [(G_STEP_LOSS, "scale(L_G - sum(info(q_raw)[1:]))")]),
+     [(G_STEP_LOSS, "fast.scale(L_G - sum(info(q_raw)[1:]))")]),
     ("supervised term missing", TRAIN,
-     [(D_STEP_LOSS, "scale(L_D - lambda_L_I)")]),
+     [(D_STEP_LOSS, "fast.scale(L_D - lambda_L_I)")]),
     ("supervised term added to G's loss instead of D and Q's", TRAIN,
-     [(D_STEP_LOSS, "scale(L_D - lambda_L_I)"),
-      (G_STEP_LOSS, "scale(L_G - info(q_raw)[0] + cfg.lambda_sup * L_sup)")]),
+     [(D_STEP_LOSS, "fast.scale(L_D - lambda_L_I)"),
+      (G_STEP_LOSS, "fast.scale(L_G - info(q_raw)[0] + cfg.lambda_sup * L_sup)")]),
     ("supervised term with the wrong sign", TRAIN,
      [(D_STEP_LOSS, D_STEP_LOSS.replace("+ cfg.lambda_sup", "- cfg.lambda_sup"))]),
     ("L_sup reads the second categorical code", TRAIN,
@@ -78,7 +84,7 @@ BUGS = [
     ("Adam's betas not from the config", TRAIN,
      [('"betas": (cfg.beta1, cfg.beta2)', '"betas": (0.5, 0.999)')]),
     ("D and Q's optimiser uses lr_g", TRAIN,
-     [("model.D.parameters(), lr=cfg.lr_d", "model.D.parameters(), lr=cfg.lr_g")]),
+     [("(dq_groups(model, cfg), lr=cfg.lr_d", "(dq_groups(model, cfg), lr=cfg.lr_g")]),
     ("log sigma used as sigma", LOSSES,
      [("/ log_sigma.exp()) ** 2", "/ log_sigma) ** 2")]),
     ("log sigma's normaliser with the wrong sign", LOSSES,
@@ -91,6 +97,64 @@ BUGS = [
     ("saturating G loss log(1 - D(G(z, c)))", LOSSES,
      [("return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))",
        "return -F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))")]),
+    # --- the classes of issue 30: sampling, Q's split, batch norm, fp16, checkpoints, evaluation
+    ("every categorical code drawn with the first code's number of categories", CODES,
+     [("torch.randint(k, (n,)", "torch.randint(self.categorical[0], (n,)")]),
+    ("the continuous codes copying the first noise columns", CODES,
+     [("c_cont = torch.rand(n, self.continuous, generator=generator, device=device) * 2 - 1",
+       "c_cont = (torch.rand(n, self.continuous, generator=generator, device=device) * 2 - 1)\n"
+       "        c_cont[:, :min(self.continuous, self.n_noise)] = z[:, :self.continuous]")]),
+    ("z drawn from U(0, 1), not U(-1, 1)", CODES,
+     [("z = torch.rand(n, self.n_noise, generator=generator, device=device) * 2 - 1",
+       "z = torch.rand(n, self.n_noise, generator=generator, device=device)")]),
+    ("the codes drawn before the noise", CODES,
+     [("        z = torch.rand(n, self.n_noise, generator=generator, device=device) * 2 - 1\n", ""),
+      ("        return z, c_cat, c_cont",
+       "        z = torch.rand(n, self.n_noise, generator=generator, device=device) * 2 - 1\n"
+       "        return z, c_cat, c_cont")]),
+    ("Q's output split with the categorical sizes sorted", MODELS,
+     [("sizes = list(spec.categorical) +", "sizes = sorted(spec.categorical) +")]),
+    ("Q's means and log sigmas taken from the categorical end", MODELS,
+     [("    cont_mean = parts[n_cat]\n", "    cont_mean = parts[0][:, :spec.continuous]\n")]),
+    ("G step reuses D's draws under fresh_g_latents", TRAIN,
+     [("    if cfg.fresh_g_latents:\n        z, c_cat, c_cont = spec.sample(x_real.shape[0], generator=gen)\n", "")]),
+    ("real and fake images through D as one batch (batch norm statistics mixed)", TRAIN,
+     [("        real_logits, _ = D(x_real)\n        fake_logits, q_raw = D(x_fake.detach(), detach_q=cfg.baseline)",
+       "        both_logits, both_q = D(torch.cat([x_real, x_fake.detach()]), detach_q=cfg.baseline)\n"
+       "        n_real = len(x_real)\n"
+       "        real_logits, fake_logits, q_raw = both_logits[:n_real], both_logits[n_real:], "
+       "both_q[n_real:]")]),
+    ("the step runs D in eval mode (batch norm's running statistics)", TRAIN,
+     [("    fast = fast or FastPath()\n", "    fast = fast or FastPath()\n    model.D.eval()\n")]),
+    ("the fp16 path ignoring the gradient scaler (no scaling of the loss)", ACCEL,
+     [("return self.scaler.scale(loss) if self.scaler else loss", "return loss")]),
+    ("the fp16 path stepping past the scaler (gradients left scaled, no skip)", ACCEL,
+     [("self.scaler.step(opt) if self.scaler else opt.step()", "opt.step()")]),
+    ("the fp16 path never updating the scale", ACCEL,
+     [("        if self.scaler:\n            self.scaler.update()", "        pass")]),
+    ("the run's fast path built without a scaler", ACCEL,
+     [("return cls(dtype, grad_scaler(model.device, dtype), compile_nets(model, compile))",
+       "return cls(dtype, None, compile_nets(model, compile))")]),
+    ("no final checkpoint when steps is not a multiple of checkpoint_every", TRAIN,
+     [("        if _due(run.step, cfg.checkpoint_every, cfg):",
+       "        if run.step % cfg.checkpoint_every == 0:")]),
+    ("a resume with another batch_size accepted", CKPT,
+     [('"baseline", "seed", "batch_size", "labels_per_class"', '"baseline", "seed", "labels_per_class"')]),
+    ("a resume with another seed accepted", CKPT,
+     [('"baseline", "seed", "batch_size"', '"baseline", "batch_size"')]),
+    ("a resume with another fresh_g_latents accepted", CKPT,
+     [(', "fresh_g_latents")', ")")]),
+    ("a resume keeping the saved Adam betas", CKPT,
+     [("group.update(lr=lr, betas=(cfg.beta1, cfg.beta2))", "group.update(lr=lr)")]),
+    ("a resume keeping the saved learning rates", CKPT,
+     [("group.update(lr=lr, betas=(cfg.beta1, cfg.beta2))", "group.update(betas=(cfg.beta1, cfg.beta2))")]),
+    ("a resume that does not restore the loss sums", CKPT,
+     [('self.sums, self.count = state.get("sums"), int(state.get("count", 0))',
+       'self.count = int(state.get("count", 0))')]),
+    ("evaluating c1 with batch norm in train mode", EVALUATE,
+     [("    model.eval()\n    try:", "    try:")]),
+    ("evaluation leaves the model in eval mode", EVALUATE,
+     [("        model.train(was_training)\n", "        pass\n")]),
 ]
 
 
@@ -115,8 +179,10 @@ def run_tests(copy: Path) -> dict:
     """Run FAST_TESTS against the copy; the first failing test, its time and the run's time."""
     env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"}
     report = copy / "report.xml"
+    # "test s" is the failing test's own time (pytest's call phase): the session's one-off
+    # warm-up (tests/conftest.py, optimisers_warmed_up) is not charged to the first test
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-           f"--junitxml={report}", *FAST_TESTS]
+           "-o", "junit_duration_report=call", f"--junitxml={report}", *FAST_TESTS]
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(cmd, cwd=copy, env=env, capture_output=True, text=True, timeout=TIMEOUT)

@@ -28,7 +28,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from infogan_lite.book.readers import code_effect, read_model, read_stream  # noqa: E402
-from infogan_lite.pretrained import model_from_checkpoint  # noqa: E402
+from infogan_lite.checkpoint import model_from_checkpoint  # noqa: E402
 from infogan_lite.versions import versions  # noqa: E402
 
 # name -> (model kind, training seed, weights file relative to the repository)

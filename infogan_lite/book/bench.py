@@ -28,7 +28,7 @@ from typing import Callable, NamedTuple
 import torch
 from torch import nn
 
-from ..accel import adam_kwargs, amp_dtype, autocast, compile_nets, grad_scaler, select_device
+from ..accel import FastPath, adam_kwargs, amp_dtype, autocast, select_device
 from ..config import TrainConfig
 from ..data import load_dataset
 from ..infogan import InfoGAN
@@ -110,13 +110,12 @@ def _loop(cfg: BenchConfig, device, images, amp=None, adam="auto", channels_last
     kw = {"betas": (tcfg.beta1, tcfg.beta2), **adam_kwargs(device, adam)}
     opt_DQ = torch.optim.Adam(model.D.parameters(), lr=tcfg.lr_d, **kw)
     opt_G = torch.optim.Adam(model.G.parameters(), lr=tcfg.lr_g, **kw)
-    dtype = amp_dtype(tcfg.amp, device)
-    scaler, nets = grad_scaler(device, dtype), compile_nets(model, cfg.compile if compile is None else compile)
+    fast = FastPath.for_run(model, tcfg.amp, cfg.compile if compile is None else compile)
     gen, sums, n = torch.Generator(device).manual_seed(0), torch.zeros(len(LOSS_NAMES), device=device), [0]
 
     def step():
         idx = batch_indices(n[0], len(images), cfg.batch_size, tcfg.seed).to(device)
-        losses = train_step(model, opt_DQ, opt_G, images[idx], gen, tcfg, scaler, dtype, nets)
+        losses = train_step(model, opt_DQ, opt_G, images[idx], gen, tcfg, fast)
         sums.add_(losses)
         n[0] += 1
         if sync_every_step:
@@ -130,10 +129,9 @@ def _compute(cfg: BenchConfig, device, images) -> Variant:
     kw = {"betas": (tcfg.beta1, tcfg.beta2), **adam_kwargs(device)}
     opt_DQ = torch.optim.Adam(model.D.parameters(), lr=tcfg.lr_d, **kw)
     opt_G = torch.optim.Adam(model.G.parameters(), lr=tcfg.lr_g, **kw)
-    dtype = amp_dtype(cfg.amp, device)
-    scaler, nets = grad_scaler(device, dtype), compile_nets(model, cfg.compile)
+    fast = FastPath.for_run(model, cfg.amp, cfg.compile)
     x, gen = images[:cfg.batch_size].clone(), torch.Generator(device).manual_seed(0)
-    return Variant(lambda: train_step(model, opt_DQ, opt_G, x, gen, tcfg, scaler, dtype, nets),
+    return Variant(lambda: train_step(model, opt_DQ, opt_G, x, gen, tcfg, fast),
                    lambda: None, model)
 
 

@@ -2,7 +2,7 @@
 categories down, its continuous code c2 across, all from one noise vector.
 
 Rows are ordered by the digit each category of c1 was paired with on the test set (the
-manifest's metrics, `evaluate.confusion_by_label`), so the reader sees 0 to 9 top to bottom.
+manifest's metrics, `book.confusion.confusion_by_label`), so the reader sees 0 to 9 top to bottom.
 `tools/cover.py` writes the PNG the introduction shows; tests/test_cover.py checks that the
 stored picture is what the committed weights draw today.
 """
@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from infogan_lite.evaluate import confusion_by_label
+from .confusion import confusion_by_label
 
 C2_VALUES = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0)   # beyond U(-1, 1): extrapolation
 NOISE_SEED = 0

@@ -150,7 +150,7 @@ def shapes_config(**overrides):
     such experiment)."""
     from ..config import TrainConfig
 
-    settings = dict(dataset="shapes", arch="mnist", n_noise=10, categorical=(3,), continuous=4,
+    settings = dict(dataset="shapes", arch_name="mnist", n_noise=10, categorical=(3,), continuous=4,
                     eval_every=0, out_dir="runs/shapes")
     return TrainConfig(**{**settings, **overrides})
 

@@ -27,8 +27,9 @@ MIN_STEPS = 5000
 
 def recipe_differences(config: dict) -> dict[str, tuple]:
     """The fields of a run's config that differ from the recipe: {field: (recipe, run)}.
-    A field missing from an older report holds its default, which is the recipe's."""
-    recipe = TrainConfig().to_dict()
+    A field missing from an older report holds its default, which is the recipe's; an older
+    report's names are read as today's (TrainConfig.from_dict)."""
+    recipe, config = TrainConfig().to_dict(), TrainConfig.from_dict(config).to_dict()
     diff = {}
     for key, value in recipe.items():
         if key in NOT_THE_RECIPE:
@@ -71,7 +72,7 @@ def pooled_rows(runs: dict[str, dict], share: float = 0.3) -> list[dict]:
     """One row per run: name, seed, steps, precision, c1's matched accuracy on the test and
     the validation split (None where the run predates validation), and the digits that
     share a category (each holding >= `share` of both digits' images)."""
-    from ..evaluate import merged_categories
+    from .confusion import merged_categories
 
     rows = []
     for name, r in runs.items():

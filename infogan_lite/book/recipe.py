@@ -2,17 +2,21 @@
 the rule fixed before their runs finished (`results/mnist/recipe/README.md`).
 
 A change may alter the batch, so runs are compared by the images they have read
-(steps x batch), not by their steps: the budget is 640,000 images, 5,000 steps of 128.
+(steps x batch), not by their steps: the budget is the reference runs' length,
+TrainConfig's default steps of its default batch.
 Every function reads the reports that `python -m infogan_lite report` writes.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..config import TrainConfig
+from ..evaluate import PAPER_ACCURACY
 from .selection import validation_at
 from .time_to_accuracy import time_to_accuracy
 
-BUDGET = 640_000          # images: 5,000 steps of 128, the reference runs' length
+# images: the reference runs' length, TrainConfig's default steps of its default batch
+BUDGET = TrainConfig().steps * TrainConfig().batch_size
 
 
 def images_seen(report: dict, step: int) -> int:
@@ -20,7 +24,7 @@ def images_seen(report: dict, step: int) -> int:
     return step * report["config"]["batch_size"]
 
 
-def recipe_row(report: dict, threshold: float = 0.95, budget: int = BUDGET) -> dict:
+def recipe_row(report: dict, threshold: float = PAPER_ACCURACY, budget: int = BUDGET) -> dict:
     """One run: seed, batch, the images read by its first evaluation with c1's matched
     accuracy on the validation split >= `threshold` (None when none within `budget`), and
     that accuracy where it has read exactly `budget` images. No test label is read: runs
@@ -71,7 +75,7 @@ def _mean(rows: list[dict]) -> float:
 
 
 def plot_recipe(changes: dict[str, list[dict]], reference: list[dict], paired=(),
-                threshold: float = 0.95, budget: int = BUDGET):
+                threshold: float = PAPER_ACCURACY, budget: int = BUDGET):
     """One panel per change: c1's matched accuracy against images read, one line per seed,
     over the reference runs' reports in grey; `paired`: reports of the unchanged recipe on
     the changes' seeds, dashed in their seed's colour."""

@@ -14,13 +14,12 @@ the full grid (`shapes_disentanglement`, chapter 9).
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from ..checkpoint import atomic_write
+from ..files import atomic_write
 
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "results"  # shipped with the package
 
@@ -54,8 +53,7 @@ def report_run(run_dir, out_dir, data_root=None, n_noise: int = 200,
     A shapes run also gets "disentanglement" (see `shapes_disentanglement`)."""
     from ..data import load_dataset
     from ..evaluate import evaluate_c1
-    from ..pretrained import model_from_checkpoint
-    from ..run_state import renamed
+    from ..checkpoint import model_from_checkpoint, renamed
     from .traits import code_effects, traits_for
 
     for name, value, least in (("n_noise", n_noise, 1), ("refit_steps", refit_steps, 0)):
@@ -118,7 +116,7 @@ def refit_q_head(model, steps: int = 300, seed: int = 0, batch_size: int = 64,
         torch.manual_seed(seed)
         m.D.q_head.apply(init_weights).train()
     opt = torch.optim.Adam(m.D.q_head.parameters(), lr=lr, betas=(0.5, 0.999))
-    gen, H_cont = torch.Generator().manual_seed(seed), spec.continuous * math.log(2)
+    gen, H_cont = torch.Generator().manual_seed(seed), spec.H_cont
     tail = []
     for step in range(steps):
         z, c_cat, c_cont = spec.sample(batch_size, generator=gen)

@@ -14,6 +14,8 @@ from itertools import combinations, permutations
 import numpy as np
 from scipy import stats
 
+from ..evaluate import PAPER_ACCURACY
+
 CRITERIA = ("label_free_stability", "label_free_confidence", "label_free_info",
             "label_free_balance")
 
@@ -96,7 +98,7 @@ def _null_rhos(early, final) -> np.ndarray:
 
 
 def restart_policy(records: list[dict], key: str, step: int, k: int,
-                   threshold: float = 0.95) -> float:
+                   threshold: float = PAPER_ACCURACY) -> float:
     """P(final accuracy >= threshold) when k runs are started, read at `step`, and only the
     one with the highest `key` is continued: exact, over every k-subset of the runs.
 
@@ -105,7 +107,7 @@ def restart_policy(records: list[dict], key: str, step: int, k: int,
     return _keep_the_highest([at_step(r, key, step) for r in records], records, k, threshold)
 
 
-def best_finished_policy(records: list[dict], k: int, threshold: float = 0.95) -> float:
+def best_finished_policy(records: list[dict], k: int, threshold: float = PAPER_ACCURACY) -> float:
     """P(final accuracy >= threshold) when k runs are trained to the end and the one with the
     highest matched accuracy on the validation split is kept (no test label): exact, over
     every k-subset of the runs. It costs k whole runs, where `restart_policy` stops early."""

@@ -8,6 +8,7 @@ no labels; whether they still become rotation and width is read from the report'
 """
 from __future__ import annotations
 
+from ..evaluate import PAPER_ACCURACY
 from .time_to_accuracy import time_to_accuracy
 from .traits import best_rho
 
@@ -15,7 +16,7 @@ TRAITS = ("slant", "width")
 
 
 
-def semi_row(report: dict, threshold: float = 0.95) -> dict:
+def semi_row(report: dict, threshold: float = PAPER_ACCURACY) -> dict:
     """One run: its labels per class, seed, final matched and plain accuracy of c1, the
     first evaluated step (and training seconds) at which each reached `threshold`, and the
     best |rho| of the continuous codes with slant and with width."""

@@ -21,7 +21,7 @@ import warnings
 
 import torch
 
-from ..accel import amp_dtype, grad_scaler
+from ..accel import FastPath
 from ..architectures import architecture
 from ..paper_configs import paper_config
 from ..infogan import InfoGAN
@@ -48,7 +48,7 @@ def latent_text(cfg) -> str:
 def build(cfg, seed: int = 0) -> InfoGAN:
     """The model of a TrainConfig, with weights from `seed`."""
     torch.manual_seed(seed)
-    return InfoGAN(cfg.spec, architecture(cfg.arch), cfg.learn_sigma)
+    return InfoGAN(cfg.spec, architecture(cfg.arch_name), cfg.learn_sigma)
 
 
 @contextlib.contextmanager
@@ -67,7 +67,7 @@ def n_params(module: torch.nn.Module) -> int:
 def describe(name: str) -> dict:
     """One row of the configurations table for paper_config(name)."""
     cfg = paper_config(name)
-    arch, model = architecture(cfg.arch), build(cfg)
+    arch, model = architecture(cfg.arch_name), build(cfg)
     return {"name": name, "dataset": cfg.dataset, "latent": latent_text(cfg),
             "G input": cfg.spec.dim, "image": (arch.channels, arch.image_size, arch.image_size),
             "G params": n_params(model.G), "D+Q params": n_params(model.D),
@@ -109,14 +109,13 @@ def time_steps(cfg, batch_size: int = 128, steps: int = 3, amp: str = "auto") ->
     model = build(cfg).train()
     opt_DQ, opt_G = make_optimizers(model, cfg)
     x, gen = random_images(model, batch_size), torch.Generator().manual_seed(1)
-    device = torch.device("cpu")
-    dtype = amp_dtype(amp, device)
-    scaler = grad_scaler(device, dtype)
+    fast = FastPath.for_run(model, amp)
+    dtype = fast.dtype
     seconds = []
     for i in range(steps + 1):
         t0 = time.process_time()
         with _quiet():
-            train_step(model, opt_DQ, opt_G, x, gen, cfg, scaler, dtype)
+            train_step(model, opt_DQ, opt_G, x, gen, cfg, fast)
         if i:                                            # step 0 warms up the allocator
             seconds.append(time.process_time() - t0)
     return {"median": statistics.median(seconds), "seconds": seconds, "batch_size": batch_size,

@@ -5,7 +5,6 @@ clock read between phases (and, on a GPU, a synchronisation, which the real step
 """
 from __future__ import annotations
 
-import math
 import statistics
 import time
 
@@ -51,9 +50,8 @@ def _one_step(model, opt_DQ, opt_G, x_real, gen, cfg, dtype, clock: _Clock) -> N
         real_logits, _ = D(x_real)
         fake_logits, q_raw = D(x_fake.detach())
     clock.lap()
-    H_cont = spec.continuous * math.log(2)
-    L_I_cat, L_I_cont = info_lower_bound(split_q(q_raw, spec, cfg.learn_sigma), c_cat, c_cont,
-                                         spec.H_c, H_cont)
+    L_I_cat, L_I_cont = info_lower_bound(split_q(q_raw, spec, model.learn_sigma), c_cat, c_cont,
+                                         spec.H_c, spec.H_cont)
     loss = d_loss(real_logits.float(), fake_logits.float()) \
         - cfg.lambda_cat * L_I_cat - cfg.lambda_cont * L_I_cont
     clock.lap()
@@ -65,8 +63,8 @@ def _one_step(model, opt_DQ, opt_G, x_real, gen, cfg, dtype, clock: _Clock) -> N
     with autocast(x_real.device, dtype):
         fake_logits, q_raw = D(x_fake)
     clock.lap()
-    L_I_cat, L_I_cont = info_lower_bound(split_q(q_raw, spec, cfg.learn_sigma), c_cat, c_cont,
-                                         spec.H_c, H_cont)
+    L_I_cat, L_I_cont = info_lower_bound(split_q(q_raw, spec, model.learn_sigma), c_cat, c_cont,
+                                         spec.H_c, spec.H_cont)
     opt_G.zero_grad(set_to_none=True)
     (g_loss(fake_logits.float()) - cfg.lambda_cat * L_I_cat - cfg.lambda_cont * L_I_cont
      ).backward(inputs=list(G.parameters()))

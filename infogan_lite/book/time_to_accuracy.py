@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..evaluate import PAPER_ACCURACY
 
-def time_to_accuracy(record: dict, threshold: float = 0.95, key: str = "val_accuracy") -> dict:
+
+def time_to_accuracy(record: dict, threshold: float = PAPER_ACCURACY, key: str = "val_accuracy") -> dict:
     """When a run's c1 first reached `threshold`, and the two numbers that decide it:
 
         seconds to threshold = steps needed x seconds per step.
