@@ -5,7 +5,8 @@
     python3 dev.py pdf    # the book as one PDF in _build/latex (needs Debian's TeX)
     python3 dev.py links  # check the external links (skipped without a network)
 
-Only the standard library is used here, so a fresh Python 3.10+ with pip suffices.
+Only the standard library is used here, so a fresh Python 3.11+ with pip suffices (the book's
+pinned theme needs 3.11; the library alone runs on 3.10).
 
 On Linux without an NVIDIA GPU, torch and torchvision come from PyTorch's CPU index (about
 0.2 GB of downloads instead of about 3 GB of CUDA libraries that nothing could use); when
@@ -149,6 +150,10 @@ def links() -> None:
 
 if __name__ == "__main__":
     tasks = {"book": book, "test": test, "setup": setup, "pdf": pdf, "links": links}
+    if sys.version_info < (3, 11):
+        sys.exit(f"dev.py needs Python 3.11 or newer (this is {sys.version.split()[0]}): the "
+                 f"book's pinned toolchain (constraints-book.txt) does not install on older "
+                 f"ones. The library alone runs on 3.10: pip install -e .")
     if len(sys.argv) != 2 or sys.argv[1] not in tasks:
         sys.exit(f"usage: python3 dev.py {{{'|'.join(tasks)}}}")
     try:
