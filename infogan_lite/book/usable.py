@@ -132,3 +132,38 @@ def source_bit_bound(D, p_data, p_g) -> float:
     return gan_value_discrete(D, p_data, p_g) / 2 + math.log(2)
 # --- source bit: end
 
+
+
+# --- fano: start
+def binary_entropy(p: float) -> float:
+    """h(p) = -p log p - (1 - p) log(1 - p), in nats; h(0) = h(1) = 0."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"binary_entropy takes a probability in [0, 1], got {p!r}")
+    return float(-sum(q * math.log(q) for q in (p, 1 - p) if q > 0))
+
+
+def fano_lower_bound(p_err: float, K: int, H_c: float | None = None) -> float:
+    """The lower bound on I(c; x) that a reader with error probability p_err implies.
+
+    Fano's inequality: any guess of a K-valued c from x that is wrong with probability
+    p_err leaves H(c | x) <= h(p_err) + p_err log(K - 1), so
+
+        I(c; x) >= H(c) - h(p_err) - p_err log(K - 1)      (eq-fano)
+
+    (nats; H_c defaults to log K, a uniform c). It is vacuous (negative) when the reader
+    does no better than a blind guess.
+    """
+    if K < 2:
+        raise ValueError(f"fano_lower_bound needs a code with K >= 2 values, got K = {K}")
+    H_c = math.log(K) if H_c is None else H_c
+    return H_c - binary_entropy(p_err) - p_err * math.log(K - 1)
+
+
+def symmetric_channel_joint(K: int, p_err: float) -> np.ndarray:
+    """P[c, x] of the K-ary symmetric channel: c uniform, x = c with probability 1 - p_err,
+    else one of the K - 1 other values uniformly; reading x itself errs with p_err, and
+    there Fano's bound is an equality."""
+    P = np.full((K, K), p_err / (K - 1))
+    np.fill_diagonal(P, 1 - p_err)
+    return P / K
+# --- fano: end
