@@ -15,7 +15,7 @@ from infogan_lite.book.readers import (
     CNNReader, draw, fit, flattened, linear_reader, q_head_reader, read_model,
     read_stream, sample_sets, score)
 from infogan_lite.book.usable import (
-    binary_entropy, fano_lower_bound, symmetric_channel_joint, gan_value_discrete, jensen_shannon_discrete, linear_features, parabola_generator,
+    binary_entropy, error_upper_limit, fano_held_out, fano_lower_bound, symmetric_channel_joint, gan_value_discrete, jensen_shannon_discrete, linear_features, parabola_generator,
     polynomial_features, quadratic_features, source_bit_bound, source_bit_joint,
     table_population, unbend, v_information)
 
@@ -201,3 +201,22 @@ def test_fano_bound_is_H_c_for_a_perfect_reader_and_vacuous_for_a_blind_one():
     assert fano_lower_bound(0.9, 10) == pytest.approx(0.0, abs=1e-12)   # error 1 - 1/K
     with pytest.raises(ValueError, match="K >= 2"):
         fano_lower_bound(0.0, 1)
+
+
+def test_error_upper_limit_is_the_rule_of_three_at_zero_errors_and_covers_the_truth():
+    assert error_upper_limit(0, 4000) == pytest.approx(1 - 0.05 ** (1 / 4000))   # about 3 / n
+    assert error_upper_limit(4000, 4000) == 1.0
+    rng = np.random.default_rng(0)
+    p, n = 0.2, 500
+    covered = np.mean([error_upper_limit(int(k), n) >= p for k in rng.binomial(n, p, 2000)])
+    assert 0.94 <= covered <= 0.98                      # a 95 % limit, exact: slightly conservative
+    with pytest.raises(ValueError, match="n_errors <= n"):
+        error_upper_limit(5, 4)
+
+
+def test_fano_held_out_is_below_the_point_bound_and_claims_nothing_for_a_blind_reader():
+    assert 0 < fano_held_out(30, 4000, 10) < fano_lower_bound(30 / 4000, 10)
+    assert fano_held_out(3610, 4000, 10) == 0.0          # 90.25 % errors: as blind as a guess
+    assert fano_held_out(3580, 4000, 10) == 0.0          # 89.5 %: within chance at 95 %
+    assert fano_held_out(3500, 4000, 10) > 0.0           # 87.5 %: significantly better
+    assert fano_held_out(0, 4000, 10) == pytest.approx(fano_lower_bound(1 - 0.05 ** (1 / 4000), 10))

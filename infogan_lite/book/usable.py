@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import optimize
+from scipy import optimize, stats
 
 from .information import _distribution, kl_divergence
 
@@ -157,6 +157,24 @@ def fano_lower_bound(p_err: float, K: int, H_c: float | None = None) -> float:
         raise ValueError(f"fano_lower_bound needs a code with K >= 2 values, got K = {K}")
     H_c = math.log(K) if H_c is None else H_c
     return H_c - binary_entropy(p_err) - p_err * math.log(K - 1)
+
+
+def error_upper_limit(n_errors: int, n: int, level: float = 0.95) -> float:
+    """The exact (Clopper-Pearson) one-sided upper confidence limit, at `level`, of an error
+    probability of which n_errors in n held-out trials were observed: fed to
+    `fano_lower_bound`, it gives a bound on I(c; x) that holds with that confidence."""
+    if not 0 <= n_errors <= n or n < 1:
+        raise ValueError(f"error_upper_limit needs 0 <= n_errors <= n and n >= 1, "
+                         f"got {n_errors} errors in {n} trials")
+    return 1.0 if n_errors == n else float(stats.beta.ppf(level, n_errors + 1, n - n_errors))
+
+
+def fano_held_out(n_errors: int, n: int, K: int, level: float = 0.95) -> float:
+    """The Fano bound (eq-fano) that a reader's n_errors in n held-out pairs imply with
+    confidence `level`: `fano_lower_bound` at the error's upper limit, or 0 (no claim) when
+    that limit reaches the blind guess's error 1 - 1/K, where the bound stops decreasing."""
+    p_err = error_upper_limit(n_errors, n, level)
+    return fano_lower_bound(p_err, K) if p_err < 1 - 1 / K else 0.0
 
 
 def symmetric_channel_joint(K: int, p_err: float) -> np.ndarray:
