@@ -10,12 +10,12 @@ import torch
 from infogan_lite import InfoGAN, LatentSpec
 from infogan_lite.architectures import architecture
 from infogan_lite.checkpoint import model_from_checkpoint
-from infogan_lite.book.information import mutual_information
+from infogan_lite.book.information import entropy, mutual_information
 from infogan_lite.book.readers import (
     CNNReader, draw, fit, linear_reader, q_head_reader, read_model, trend,
     read_stream, sample_sets, score)
 from infogan_lite.book.usable import (
-    gan_value_discrete, jensen_shannon_discrete, linear_features, parabola_generator,
+    binary_entropy, error_upper_limit, fano_held_out, fano_lower_bound, symmetric_channel_joint, gan_value_discrete, jensen_shannon_discrete, linear_features, parabola_generator,
     polynomial_features, quadratic_features, source_bit_bound, source_bit_joint,
     table_population, unbend, v_information)
 
@@ -167,3 +167,58 @@ def test_a_snapshot_loads_with_its_runs_config(tmp_path, tiny_config):
     loaded = model_from_checkpoint(run / "snapshots" / "step000002.pt")[0]
     z, c_cat, c_cont = cfg.spec.sample(4, torch.Generator().manual_seed(0))
     assert torch.equal(loaded.generate(c_cat, c_cont, z), model.generate(c_cat, c_cont, z))
+
+
+# --- Fano's inequality (eq-fano)
+def test_binary_entropy_is_log_2_at_one_half_and_0_at_the_ends():
+    assert binary_entropy(0.5) == pytest.approx(math.log(2))
+    assert binary_entropy(0.0) == binary_entropy(1.0) == 0.0
+    assert binary_entropy(0.1) == pytest.approx(-0.1 * math.log(0.1) - 0.9 * math.log(0.9))
+    with pytest.raises(ValueError, match=r"probability in \[0, 1\]"):
+        binary_entropy(1.2)
+
+
+@pytest.mark.parametrize("K, p_err", [(2, 0.1), (10, 0.0), (10, 0.3), (10, 0.9)])
+def test_fano_bound_equals_I_on_the_symmetric_channel(K, p_err):
+    """On the K-ary symmetric channel the reader x -> x errs with p_err and Fano is tight."""
+    P = symmetric_channel_joint(K, p_err)
+    assert P.sum() == pytest.approx(1.0)
+    assert fano_lower_bound(p_err, K) == pytest.approx(mutual_information(P), abs=1e-12)
+
+
+def test_fano_bound_is_below_I_for_the_best_guess_of_random_joint_tables():
+    rng = np.random.default_rng(5)
+    gaps = []
+    for _ in range(200):
+        K, n_x = int(rng.integers(2, 6)), int(rng.integers(2, 8))
+        P = rng.dirichlet(np.full(K * n_x, 0.5)).reshape(K, n_x)
+        p_err = 1 - P.max(axis=0).sum()                       # the MAP guess of c from x
+        H_c = entropy(P.sum(axis=1))
+        gaps.append(mutual_information(P) - fano_lower_bound(p_err, K, H_c))
+    assert min(gaps) >= -1e-12 and max(gaps) > 0.05         # a bound, often not tight
+
+
+def test_fano_bound_is_H_c_for_a_perfect_reader_and_vacuous_for_a_blind_one():
+    assert fano_lower_bound(0.0, 10) == pytest.approx(math.log(10))
+    assert fano_lower_bound(0.9, 10) == pytest.approx(0.0, abs=1e-12)   # error 1 - 1/K
+    with pytest.raises(ValueError, match="K >= 2"):
+        fano_lower_bound(0.0, 1)
+
+
+def test_error_upper_limit_is_the_rule_of_three_at_zero_errors_and_covers_the_truth():
+    assert error_upper_limit(0, 4000) == pytest.approx(1 - 0.05 ** (1 / 4000))   # about 3 / n
+    assert error_upper_limit(4000, 4000) == 1.0
+    rng = np.random.default_rng(0)
+    p, n = 0.2, 500
+    covered = np.mean([error_upper_limit(int(k), n) >= p for k in rng.binomial(n, p, 2000)])
+    assert 0.94 <= covered <= 0.98                      # a 95 % limit, exact: slightly conservative
+    with pytest.raises(ValueError, match="n_errors <= n"):
+        error_upper_limit(5, 4)
+
+
+def test_fano_held_out_is_below_the_point_bound_and_claims_nothing_for_a_blind_reader():
+    assert 0 < fano_held_out(30, 4000, 10) < fano_lower_bound(30 / 4000, 10)
+    assert fano_held_out(3610, 4000, 10) == 0.0          # 90.25 % errors: as blind as a guess
+    assert fano_held_out(3580, 4000, 10) == 0.0          # 89.5 %: within chance at 95 %
+    assert fano_held_out(3500, 4000, 10) > 0.0           # 87.5 %: significantly better
+    assert fano_held_out(0, 4000, 10) == pytest.approx(fano_lower_bound(1 - 0.05 ** (1 / 4000), 10))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import optimize
+from scipy import optimize, stats
 
 from .information import _distribution, kl_divergence
 
@@ -132,3 +132,56 @@ def source_bit_bound(D, p_data, p_g) -> float:
     return gan_value_discrete(D, p_data, p_g) / 2 + math.log(2)
 # --- source bit: end
 
+
+
+# --- fano: start
+def binary_entropy(p: float) -> float:
+    """h(p) = -p log p - (1 - p) log(1 - p), in nats; h(0) = h(1) = 0."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"binary_entropy takes a probability in [0, 1], got {p!r}")
+    return float(-sum(q * math.log(q) for q in (p, 1 - p) if q > 0))
+
+
+def fano_lower_bound(p_err: float, K: int, H_c: float | None = None) -> float:
+    """The lower bound on I(c; x) that a reader with error probability p_err implies.
+
+    Fano's inequality: any guess of a K-valued c from x that is wrong with probability
+    p_err leaves H(c | x) <= h(p_err) + p_err log(K - 1), so
+
+        I(c; x) >= H(c) - h(p_err) - p_err log(K - 1)      (eq-fano)
+
+    (nats; H_c defaults to log K, a uniform c). It is vacuous (negative) when the reader
+    does no better than a blind guess.
+    """
+    if K < 2:
+        raise ValueError(f"fano_lower_bound needs a code with K >= 2 values, got K = {K}")
+    H_c = math.log(K) if H_c is None else H_c
+    return H_c - binary_entropy(p_err) - p_err * math.log(K - 1)
+
+
+def error_upper_limit(n_errors: int, n: int, level: float = 0.95) -> float:
+    """The exact (Clopper-Pearson) one-sided upper confidence limit, at `level`, of an error
+    probability of which n_errors in n held-out trials were observed: fed to
+    `fano_lower_bound`, it gives a bound on I(c; x) that holds with that confidence."""
+    if not 0 <= n_errors <= n or n < 1:
+        raise ValueError(f"error_upper_limit needs 0 <= n_errors <= n and n >= 1, "
+                         f"got {n_errors} errors in {n} trials")
+    return 1.0 if n_errors == n else float(stats.beta.ppf(level, n_errors + 1, n - n_errors))
+
+
+def fano_held_out(n_errors: int, n: int, K: int, level: float = 0.95) -> float:
+    """The Fano bound (eq-fano) that a reader's n_errors in n held-out pairs imply with
+    confidence `level`: `fano_lower_bound` at the error's upper limit, or 0 (no claim) when
+    that limit reaches the blind guess's error 1 - 1/K, where the bound stops decreasing."""
+    p_err = error_upper_limit(n_errors, n, level)
+    return fano_lower_bound(p_err, K) if p_err < 1 - 1 / K else 0.0
+
+
+def symmetric_channel_joint(K: int, p_err: float) -> np.ndarray:
+    """P[c, x] of the K-ary symmetric channel: c uniform, x = c with probability 1 - p_err,
+    else one of the K - 1 other values uniformly; reading x itself errs with p_err, and
+    there Fano's bound is an equality."""
+    P = np.full((K, K), p_err / (K - 1))
+    np.fill_diagonal(P, 1 - p_err)
+    return P / K
+# --- fano: end
