@@ -20,6 +20,8 @@ import pytest
 from infogan_lite import InfoGAN, LatentSpec
 from infogan_lite.book.explorer import static_explorer
 
+from scripts import tool
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("INFOGAN_LITE_SITE", ROOT / "_build" / "html"))
 INSTALL = "apt-get install chromium chromium-driver, and pip install selenium"
@@ -114,11 +116,7 @@ def _image(explorer) -> str:
 
 def test_the_vendored_scripts_are_the_pinned_npm_files():
     """book/_static/vendor holds the files of SHA256SUMS, unchanged (tools/vendor_assets.py)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("vendor_assets", ROOT / "tools" / "vendor_assets.py")
-    vendor_assets = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(vendor_assets)
+    vendor_assets = tool("vendor_assets")
     assert vendor_assets.check() == []
     names = set(vendor_assets.read_sums())
     for needed in ("requirejs-2.3.8/require.js", "html-manager-1.0.15/embed-amd.js",

@@ -12,7 +12,6 @@
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -20,6 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 from packaging.requirements import Requirement
+
+from scripts import tool
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
@@ -42,10 +43,7 @@ def _runs(job: dict) -> str:
 
 
 def _book_constraints():
-    spec = importlib.util.spec_from_file_location("book_constraints", ROOT / "tools" / "book_constraints.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tool("book_constraints")
 
 
 def test_the_library_asks_only_for_lower_bounds_and_the_book_caps_ipywidgets():

@@ -7,7 +7,6 @@ not answer within seconds, torch comes from the default index with the rest.
 from __future__ import annotations
 
 import http.server
-import importlib.util
 import subprocess
 import threading
 import time
@@ -15,15 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from scripts import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def dev():
-    spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "dev.py")
 
 
 def _never_asked():

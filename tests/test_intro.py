@@ -1,8 +1,9 @@
 """The first page: its reading times come from the chapters' words, and its claims about
 what is reproduced match the shipped records."""
-import importlib.util
 import json
 from pathlib import Path
+
+from scripts import tool
 
 ROOT = Path(__file__).resolve().parents[1]
 INTRO = (ROOT / "book" / "intro.md").read_text()
@@ -10,10 +11,7 @@ README = (ROOT / "README.md").read_text()
 
 
 def _reading_map():
-    spec = importlib.util.spec_from_file_location("reading_map", ROOT / "tools" / "reading_map.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tool("reading_map")
 
 
 def test_the_reading_map_is_current():

@@ -8,7 +8,6 @@ by `python3 dev.py links`, which must pass quietly on a machine without internet
 from __future__ import annotations
 
 import http.server
-import importlib.util
 import inspect
 import json
 import re
@@ -18,14 +17,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scripts import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(path, name)
 
 
 linkcheck = _load("linkcheck", ROOT / "tools" / "linkcheck.py")

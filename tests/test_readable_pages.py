@@ -7,12 +7,13 @@ it on every `<img>`. A finished tqdm bar is stored as a widget, which makes its 
 The browser's side (phone width, search) is in tests/test_browser_pages.py.
 """
 import copy
-import importlib.util
 import json
 import os
 from pathlib import Path
 
 import pytest
+
+from scripts import tool
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("INFOGAN_LITE_SITE", ROOT / "_build" / "html"))
@@ -23,10 +24,7 @@ NO_ALT_TEXT_YET: set[str] = set()
 
 
 def _tool(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tool(name)
 
 
 alt_text, strip_progress_bars = _tool("alt_text"), _tool("strip_progress_bars")

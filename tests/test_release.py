@@ -8,7 +8,6 @@ The code is MIT (LICENSE, the package's metadata); the text and figures are CC B
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -17,6 +16,8 @@ import pytest
 import yaml
 
 from infogan_lite import __version__
+
+from scripts import tool
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = re.compile(r"\b\d+\.\d+\.\d+(?:[-.+]?\w+)*\b")
@@ -145,10 +146,7 @@ def test_the_readme_and_the_footer_name_both_licences():
 
 # --- what the Colab cells install
 def _colab_pin():
-    spec = importlib.util.spec_from_file_location("colab_pin", ROOT / "tools" / "colab_pin.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tool("colab_pin")
 
 
 def _released_tag(ref: str, where: str) -> None:

@@ -7,22 +7,20 @@ row's time is not its notebook's stored run, or the table is not the one the fil
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from scripts import tool
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def runtimes():
-    spec = importlib.util.spec_from_file_location("runtimes", ROOT / "tools" / "runtimes.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tool("runtimes")
 
 
 def _cell(start: str, end: str) -> dict:

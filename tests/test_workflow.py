@@ -10,13 +10,14 @@ vendored npm packages.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import pytest
 import yaml
+
+from scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
@@ -29,10 +30,7 @@ ACTION_MAJOR_FLOORS = {"actions/checkout": 7, "actions/setup-python": 7, "action
 
 
 def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(path, name)
 
 
 def _readme_commands() -> list[tuple[str, str]]:
